@@ -1,0 +1,167 @@
+# ukfs: file-system images in user space.
+#
+#   make            build everything into build/ (programs in build/bin,
+#                   libraries in build/lib)
+#   make demo       make a sample image, list it, copy a file out
+#   make check      run the test suite ("N passed, N failed" at the end)
+#   make check SANITIZE=1   the same under ASan+UBSan (built in build/asan)
+#   make bench      compare speed with the peer tools
+#   make install PREFIX=/usr/local DESTDIR=
+
+VERSION	:= 0.1.0
+SOMAJOR	:= 1
+PREFIX	?= /usr/local
+DESTDIR	?=
+
+ifeq ($(SANITIZE),1)
+B	?= build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	    -fno-omit-frame-pointer
+else
+B	?= build
+SANFLAGS :=
+endif
+
+CC	?= cc
+OPT	?= -O2
+WARN	:= -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wshadow=local
+CFLAGS_COMMON := -std=c11 $(OPT) -g $(WARN) -fPIC $(SANFLAGS) -MMD -MP
+LDFLAGS_COMMON := $(SANFLAGS)
+
+GEN	:= $(B)/gen
+PUBINC	:= $(B)/include
+
+# Kernel namespace: rumpkern, rumpvfs and the file systems.  Built with
+# hidden visibility; only the generated public wrappers are exported.
+KERN_DIRS := rumpkern rumpvfs $(sort $(dir $(wildcard fs/*/*.c)))
+KERN_SRCS := $(wildcard rumpkern/*.c rumpvfs/*.c fs/*/*.c)
+KERN_GENSRCS := $(GEN)/rump_syscalls.c $(GEN)/vnode_if.c \
+	$(GEN)/rumpkern_if_wrappers.c $(GEN)/rumpvfs_if_wrappers.c
+KERN_CFLAGS := $(CFLAGS_COMMON) -fvisibility=hidden -DVNODE_LOCKDEBUG \
+	-iquote rumpkern -iquote rumpvfs -iquote fs -iquote $(GEN) \
+	-Iinclude -I$(PUBINC)
+KERN_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(KERN_SRCS)) \
+	$(patsubst $(GEN)/%.c,$(B)/obj/gen/%.o,$(KERN_GENSRCS))
+
+USER_CFLAGS := $(CFLAGS_COMMON) -D_GNU_SOURCE -Iinclude -I$(PUBINC)
+
+RUMPUSER_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard rumpuser/*.c))
+LIBUKFS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard libukfs/*.c))
+UTILS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard utils/*.c))
+
+GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
+	$(GEN)/vnode_if.h $(PUBINC)/rump/rumpkern_if_pub.h \
+	$(PUBINC)/rump/rumpvfs_if_pub.h $(GEN)/rumpkern_if_priv.h \
+	$(GEN)/rumpvfs_if_priv.h
+
+LIBRUMP := $(B)/lib/librump.so
+LIBUKFS := $(B)/lib/libukfs.so
+UKFS	:= $(B)/bin/ukfs
+TOOLS	:= ls cat stat cp
+TOOL_LINKS := $(addprefix $(B)/bin/ukfs-,$(TOOLS))
+RPATH	:= -Wl,-rpath,'$$ORIGIN/../lib'
+
+TEST_PROGS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
+
+all: $(LIBRUMP) $(LIBUKFS) $(UKFS) $(TOOL_LINKS) $(TEST_PROGS)
+
+# --- generated interfaces ---------------------------------------------------
+$(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h $(GEN)/rump_syscalls.c: \
+    rumpvfs/syscalls.master tools/gensyscalls.awk
+	@mkdir -p $(GEN) $(PUBINC)/rump
+	awk -v out=$(GEN) -f tools/gensyscalls.awk rumpvfs/syscalls.master
+	mv $(GEN)/rump_syscalls.h $(PUBINC)/rump/rump_syscalls.h
+
+$(GEN)/vnode_if.h $(GEN)/vnode_if.c: rumpvfs/vnode_if.src tools/genvnodeif.awk
+	@mkdir -p $(GEN)
+	awk -v out=$(GEN) -f tools/genvnodeif.awk rumpvfs/vnode_if.src
+
+$(GEN)/%_if_wrappers.c $(GEN)/%_if_priv.h $(PUBINC)/rump/%_if_pub.h: \
+    $(GEN)/%.ifspec tools/genrumpif.awk
+	@mkdir -p $(GEN) $(PUBINC)/rump
+	awk -v out=$(GEN) -v comp=$* -f tools/genrumpif.awk $<
+	mv $(GEN)/$*_if_pub.h $(PUBINC)/rump/$*_if_pub.h
+
+$(GEN)/rumpkern.ifspec: rumpkern/rumpkern.ifspec
+	@mkdir -p $(GEN)
+	cp $< $@
+$(GEN)/rumpvfs.ifspec: rumpvfs/rumpvfs.ifspec
+	@mkdir -p $(GEN)
+	cp $< $@
+
+# --- objects ----------------------------------------------------------------
+$(B)/obj/gen/%.o: $(GEN)/%.c | $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(KERN_CFLAGS) -c -o $@ $<
+
+define kernobj
+$(B)/obj/$(1)%.o: $(1)%.c | $(GENHDRS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(KERN_CFLAGS) -c -o $$@ $$<
+endef
+$(foreach d,$(KERN_DIRS),$(eval $(call kernobj,$(d))))
+
+$(B)/obj/rumpuser/%.o: rumpuser/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(B)/obj/libukfs/%.o: libukfs/%.c | $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -fvisibility=hidden -c -o $@ $<
+
+$(B)/obj/utils/%.o: utils/%.c | $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Ilibukfs -c -o $@ $<
+
+# --- libraries and programs -------------------------------------------------
+$(LIBRUMP): $(KERN_OBJS) $(RUMPUSER_OBJS) rumpkern/librump.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ -Wl,-soname,librump.so.$(SOMAJOR) \
+	    -Wl,--version-script=rumpkern/librump.map -Wl,--no-undefined \
+	    $(KERN_OBJS) $(RUMPUSER_OBJS) $(LDFLAGS_COMMON) -lpthread
+	ln -sf librump.so $(B)/lib/librump.so.$(SOMAJOR)
+
+$(LIBUKFS): $(LIBUKFS_OBJS) $(LIBRUMP)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ -Wl,-soname,libukfs.so.$(SOMAJOR) \
+	    -Wl,--no-undefined $(LIBUKFS_OBJS) -L$(B)/lib -lrump \
+	    $(LDFLAGS_COMMON) '-Wl,-rpath,$$ORIGIN' -lpthread
+	ln -sf libukfs.so $(B)/lib/libukfs.so.$(SOMAJOR)
+
+$(UKFS): $(UTILS_OBJS) $(LIBUKFS)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $(UTILS_OBJS) -L$(B)/lib -lukfs -lrump $(LDFLAGS_COMMON) \
+	    $(RPATH)
+
+$(TOOL_LINKS): $(UKFS)
+	ln -sf ukfs $@
+
+# Test programs: one .c each, linked against the public libraries.
+$(B)/tests/%: tests/%.c $(LIBUKFS) | $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Ilibukfs -o $@ $< -L$(B)/lib -lukfs -lrump \
+	    $(LDFLAGS_COMMON) -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
+
+# --- top-level jobs ---------------------------------------------------------
+deps:
+	@sh tools/deps.sh
+
+demo: deps all
+	@sh tools/demo.sh $(B)
+
+check: deps all
+	@B=$(B) sh tests/run.sh
+
+bench: deps all
+	@B=$(B) sh bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
+
+.PHONY: all deps demo check bench format clean
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
