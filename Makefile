@@ -163,5 +163,6 @@ clean:
 	rm -rf build
 
 .PHONY: all deps demo check bench format clean
+.SECONDARY:
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

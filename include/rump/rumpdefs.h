@@ -173,6 +173,10 @@ enum rump_etfs_type {
 };
 #define RUMP_ETFS_SIZE_ENDOFF ((uint64_t)-1)
 
+/* rump_pub_lwproc_rfork() flags */
+#define RUMP_RFFDG  0x04 /* copy the descriptor table */
+#define RUMP_RFCFDG 0x10 /* start with an empty descriptor table */
+
 /* etfs open flags */
 #define RUMP_ETFS_RDONLY 0x1
 

@@ -19,6 +19,9 @@ void rumpuser_free(void *mem, size_t len);
 /* files */
 #define RUMPUSER_OPEN_RDONLY 0x1
 #define RUMPUSER_OPEN_RDWR   0x2
+/* Also take an advisory lock (shared for RDONLY, exclusive for RDWR);
+ * EBUSY when another open file holds a conflicting one. */
+#define RUMPUSER_OPEN_LOCK   0x4
 int rumpuser_open(const char *path, int flags, int *fdp);
 int rumpuser_close(int fd);
 int rumpuser_getfilesize(int fd, uint64_t *sizep);

@@ -30,7 +30,9 @@ struct lwp {
 	int l_flag;
 #define LW_IMPLICIT 0x01 /* made on entry by a host thread with no lwp */
 #define LW_WEMBRYO  0x02
+#define LW_RUNNING  0x04 /* bound to a host thread */
 	int l_nesting; /* kernel entries on this lwp (for rump_schedule) */
+	kauth_cred_t l_cred; /* held copy of p_cred, refreshed on entry */
 	LIST_ENTRY(lwp) l_list;
 };
 

@@ -5,6 +5,7 @@
 #include "sys/param.h"
 #include "sys/lock.h"
 #include "sys/kauth.h"
+#include "sys/uio.h"
 
 struct vnode;
 struct lwp;
@@ -56,5 +57,11 @@ struct file *file_alloc(void);
 void file_release(struct file *);
 
 void filedesc_init(void);
+
+/* vfs_vnops.c */
+struct nameidata;
+int vn_open(struct nameidata *, int fmode, mode_t cmode);
+int vn_io(struct file *, enum uio_rw, void *, size_t, off_t pos, bool usepos,
+    int64_t *done);
 
 #endif /* _SYS_FILE_H_ */

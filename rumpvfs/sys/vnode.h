@@ -17,6 +17,7 @@
 #include "sys/queue.h"
 #include "sys/lock.h"
 #include "sys/kauth.h"
+#include "sys/uio.h"
 
 struct mount;
 struct buf;

@@ -1,0 +1,171 @@
+/*
+ * etfs: host files registered as block devices of the kernel.  The device
+ * node lives in rumpfs at the registration key; its strategy routine turns
+ * buffer transfers into host I/O within the registered window.
+ */
+#include "sys/param.h"
+#include "sys/vnode.h"
+#include "sys/mount.h"
+#include "sys/namei.h"
+#include "sys/buf.h"
+#include "sys/etfs.h"
+#include "sys/rump_private.h"
+#include <rump/rumpuser.h>
+#include "rumpfs.h"
+#include "rumpvfs_if_priv.h"
+
+int
+rump_etfs_register(const char *key, const char *hostpath,
+    enum rump_etfs_type ftype, uint64_t begin, uint64_t size, int flags)
+{
+	struct nameidata nd;
+	struct etfs_dev *ed;
+	struct vattr va;
+	struct vnode *vp;
+	uint64_t hostsize;
+	int error, fd;
+
+	if (ftype != RUMP_ETFS_BLK || key == NULL || key[0] != '/')
+		return EINVAL;
+	error = rumpuser_open(hostpath, (flags & RUMP_ETFS_RDONLY) ?
+	    RUMPUSER_OPEN_RDONLY : RUMPUSER_OPEN_RDWR, &fd);
+	if (error)
+		return error;
+	error = rumpuser_getfilesize(fd, &hostsize);
+	if (error == 0 && begin > hostsize)
+		error = EINVAL;
+	if (error == 0 && size == RUMP_ETFS_SIZE_ENDOFF)
+		size = hostsize - begin;
+	else if (error == 0 && (size > hostsize || begin > hostsize - size))
+		error = EINVAL; /* the window must lie inside the file */
+	if (error) {
+		rumpuser_close(fd);
+		return error;
+	}
+	ed = kmem_zalloc(sizeof(*ed), KM_SLEEP);
+	ed->ed_key = kmem_strdup(key);
+	ed->ed_hostpath = kmem_strdup(hostpath);
+	ed->ed_fd = fd;
+	ed->ed_type = ftype;
+	ed->ed_begin = begin;
+	ed->ed_size = size;
+	ed->ed_flags = flags;
+
+	NDINIT(&nd, CREATE, LOCKPARENT | NOFOLLOW, key);
+	error = namei(&nd);
+	if (error == 0 && nd.ni_vp != NULL) {
+		if (nd.ni_vp == nd.ni_dvp)
+			vrele(nd.ni_vp);
+		else
+			vrele(nd.ni_vp);
+		vput(nd.ni_dvp);
+		error = EEXIST;
+	} else if (error == 0) {
+		vattr_null(&va);
+		va.va_type = VBLK;
+		va.va_mode = 0600;
+		va.va_rdev = 0;
+		error = VOP_MKNOD(nd.ni_dvp, &vp, &nd.ni_cnd, &va);
+		vput(nd.ni_dvp);
+		if (error == 0) {
+			rumpfs_setdev(vp, ed);
+			vrele(vp);
+			return 0;
+		}
+	}
+	etfs_release(ed);
+	return error;
+}
+
+int
+rump_etfs_remove(const char *key)
+{
+	struct nameidata nd;
+	struct vnode *vp;
+	int error;
+
+	NDINIT(&nd, DELETE, LOCKPARENT | LOCKLEAF | NOFOLLOW, key);
+	error = namei(&nd);
+	if (error)
+		return error;
+	vp = nd.ni_vp;
+	if (vp == NULL || vp == nd.ni_dvp || rumpfs_getdev(vp) == NULL)
+		error = vp == NULL ? ENOENT : EINVAL;
+	else if (vp->v_usecount > 1)
+		error = EBUSY; /* a file system still uses it */
+	else
+		error = VOP_REMOVE(nd.ni_dvp, vp, &nd.ni_cnd);
+	if (vp != NULL) {
+		if (vp == nd.ni_dvp)
+			vrele(vp);
+		else
+			vput(vp);
+	}
+	vput(nd.ni_dvp);
+	return error;
+}
+
+void
+etfs_release(struct etfs_dev *ed)
+{
+	rumpuser_close(ed->ed_fd);
+	kmem_strfree(ed->ed_key);
+	kmem_strfree(ed->ed_hostpath);
+	kmem_free(ed, sizeof(*ed));
+}
+
+void
+etfs_strategy(struct etfs_dev *ed, struct buf *bp)
+{
+	uint64_t off, len = bp->b_bcount;
+	size_t done = 0;
+	int error;
+
+	bp->b_error = 0;
+	if (bp->b_blkno < 0 ||
+	    (uint64_t)bp->b_blkno > (ed->ed_size >> DEV_BSHIFT)) {
+		error = EIO;
+		goto out;
+	}
+	off = (uint64_t)bp->b_blkno << DEV_BSHIFT;
+	if (off + len > ed->ed_size)
+		len = ed->ed_size > off ? ed->ed_size - off : 0;
+	if (!(bp->b_flags & B_READ) && (ed->ed_flags & RUMP_ETFS_RDONLY)) {
+		error = EROFS;
+		goto out;
+	}
+	/* Host I/O may block: give the virtual CPU to others meanwhile. */
+	rump_unschedule_cpu();
+	if (bp->b_flags & B_READ)
+		error = rumpuser_pread(ed->ed_fd, bp->b_data, (size_t)len,
+		    (int64_t)(ed->ed_begin + off), &done);
+	else
+		error = rumpuser_pwrite(ed->ed_fd, bp->b_data, (size_t)len,
+		    (int64_t)(ed->ed_begin + off), &done);
+	rump_schedule_cpu();
+	if (bp->b_flags & B_READ)
+		ed->ed_reads++;
+	else
+		ed->ed_writes++;
+	if (error == 0 && done < bp->b_bcount)
+		error = EIO; /* past the end of the device */
+out:
+	bp->b_resid = bp->b_bcount - done;
+	bp->b_error = error;
+	if (error)
+		bp->b_flags |= B_ERROR;
+	biodone(bp);
+}
+
+int
+etfs_sync(struct etfs_dev *ed)
+{
+	int error;
+
+	if (ed->ed_flags & RUMP_ETFS_RDONLY)
+		return 0;
+	rump_unschedule_cpu();
+	error = rumpuser_fsync(ed->ed_fd);
+	rump_schedule_cpu();
+	return error;
+}

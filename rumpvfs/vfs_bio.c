@@ -1,0 +1,671 @@
+/*
+ * The buffer cache: blocks of vnodes kept in memory, found by (vnode,
+ * logical block), written back lazily, bounded in total size.
+ *
+ * One mutex (bufcache_lock) protects the hash, the LRU lists, every
+ * vnode's buffer list and dirty count, the memory totals, and the B_BUSY
+ * and B_DELWRI bits.  The other bits of a busy buffer belong to its owner,
+ * who may change them without the lock.  Nobody else writes them: a thread
+ * that waits for a busy buffer counts itself in bufcache_nwaiters instead
+ * of setting B_WANTED, so an owner's unlocked update cannot lose a wakeup.
+ *
+ * I/O is synchronous: VOP_STRATEGY has finished the transfer when it
+ * returns.  It is never called with the lock held, since it may block on
+ * the host and may read through the cache itself (a file's strategy maps
+ * blocks through indirect blocks of the device vnode).  The buffer is
+ * marked busy, the lock dropped, the I/O done and the lock retaken.
+ *
+ * Buffers that are not busy wait on one of two LRU lists, clean or dirty.
+ * When memory is needed the oldest clean buffer goes first, as dropping it
+ * costs nothing; dirty ones are written and dropped once they hold more
+ * than half the limit or no clean buffer is left.
+ */
+#include "sys/param.h"
+#include "sys/buf.h"
+#include "sys/uio.h" /* vnode.h uses enum uio_rw */
+#include "sys/vnode.h"
+
+#include "rumpvfs_if_priv.h"
+
+#define BUFCACHE_DEFAULT_MB 64
+#define BUFCACHE_MINMEM	    ((size_t)4 << 20)
+#define BUFHASH_MINSIZE	    1024
+#define BUFHASH_MAXSIZE	    ((size_t)1 << 24)
+/* Larger than any block a file system uses; bigger requests are damage. */
+#define BUF_MAXSIZE (1 << 24)
+
+LIST_HEAD(bufhashhead, buf);
+TAILQ_HEAD(buflru, buf);
+
+static kmutex_t bufcache_lock;
+static kcondvar_t bufcache_cv;
+static unsigned bufcache_nwaiters;
+
+static struct bufhashhead *bufhash;
+static size_t bufhash_mask;
+static size_t bufcache_nbufs;
+
+static struct buflru buflru_clean;
+static struct buflru buflru_dirty;
+
+static size_t bufcache_limit;
+static size_t bufcache_inuse;	 /* sum of b_bufsize */
+static size_t bufcache_dirtymem; /* sum of b_bufsize of B_DELWRI buffers */
+
+static size_t
+bufhash_index(const struct vnode *vp, daddr_t lblkno)
+{
+	uint64_t x;
+
+	x = (uint64_t)(uintptr_t)vp ^
+	    ((uint64_t)lblkno * UINT64_C(0x9e3779b97f4a7c15));
+	x ^= x >> 31;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 29;
+	return (size_t)x & bufhash_mask;
+}
+
+static struct buf *
+bufhash_lookup_locked(const struct vnode *vp, daddr_t lblkno)
+{
+	struct buf *bp;
+
+	LIST_FOREACH(bp, &bufhash[bufhash_index(vp, lblkno)], b_hash)
+	{
+		if (bp->b_vp == vp && bp->b_lblkno == lblkno)
+			return bp;
+	}
+	return NULL;
+}
+
+/* Double the hash table; amortised O(1) per buffer ever allocated. */
+static void
+bufhash_grow_locked(void)
+{
+	struct bufhashhead *old = bufhash;
+	size_t oldn = bufhash_mask + 1, newn = oldn * 2, i;
+	struct buf *bp;
+
+	bufhash = kmem_alloc(newn * sizeof(*bufhash), KM_SLEEP);
+	for (i = 0; i < newn; i++)
+		LIST_INIT(&bufhash[i]);
+	bufhash_mask = newn - 1;
+	for (i = 0; i < oldn; i++) {
+		while ((bp = LIST_FIRST(&old[i])) != NULL) {
+			LIST_REMOVE(bp, b_hash);
+			LIST_INSERT_HEAD(
+			    &bufhash[bufhash_index(bp->b_vp, bp->b_lblkno)], bp,
+			    b_hash);
+		}
+	}
+	kmem_free(old, oldn * sizeof(*old));
+}
+
+static void
+buf_wait_locked(void)
+{
+	bufcache_nwaiters++;
+	cv_wait(&bufcache_cv, &bufcache_lock);
+	bufcache_nwaiters--;
+}
+
+static void
+buf_wakeup_locked(void)
+{
+	if (bufcache_nwaiters > 0)
+		cv_broadcast(&bufcache_cv);
+}
+
+static struct buflru *
+buf_lru(const struct buf *bp)
+{
+	return (bp->b_flags & B_DELWRI) ? &buflru_dirty : &buflru_clean;
+}
+
+/* Make an idle buffer ours: busy and off its LRU list. */
+static void
+buf_take_locked(struct buf *bp)
+{
+	KASSERT(!(bp->b_flags & B_BUSY));
+	TAILQ_REMOVE(buf_lru(bp), bp, b_freelist);
+	bp->b_flags |= B_BUSY;
+}
+
+/* Dirtiness changes only while the buffer is busy (off the LRU lists). */
+static void
+buf_setdirty_locked(struct buf *bp)
+{
+	KASSERT(bp->b_flags & B_BUSY);
+	if (bp->b_flags & B_DELWRI)
+		return;
+	bp->b_flags |= B_DELWRI;
+	bp->b_vp->v_ndirty++;
+	bufcache_dirtymem += bp->b_bufsize;
+}
+
+static void
+buf_clrdirty_locked(struct buf *bp)
+{
+	KASSERT(bp->b_flags & B_BUSY);
+	if (!(bp->b_flags & B_DELWRI))
+		return;
+	bp->b_flags &= ~B_DELWRI;
+	KASSERT(bp->b_vp->v_ndirty > 0);
+	bp->b_vp->v_ndirty--;
+	bufcache_dirtymem -= bp->b_bufsize;
+}
+
+static struct buf *
+buf_alloc_locked(struct vnode *vp, daddr_t lblkno, size_t size)
+{
+	struct buf *bp;
+
+	bp = kmem_zalloc(sizeof(*bp), KM_SLEEP);
+	bp->b_data = kmem_alloc(size, KM_SLEEP);
+	bp->b_flags = B_BUSY;
+	bp->b_bcount = size;
+	bp->b_bufsize = size;
+	bp->b_vp = vp;
+	bp->b_lblkno = lblkno;
+	bp->b_blkno = lblkno;
+	LIST_INSERT_HEAD(&bufhash[bufhash_index(vp, lblkno)], bp, b_hash);
+	LIST_INSERT_HEAD(&vp->v_bufs, bp, b_vnbufs);
+	bufcache_inuse += size;
+	if (++bufcache_nbufs > 2 * (bufhash_mask + 1) &&
+	    bufhash_mask + 1 < BUFHASH_MAXSIZE)
+		bufhash_grow_locked();
+	return bp;
+}
+
+/* Forget a busy buffer entirely and give its memory back. */
+static void
+buf_free_locked(struct buf *bp)
+{
+	KASSERT(bp->b_flags & B_BUSY);
+	buf_clrdirty_locked(bp);
+	LIST_REMOVE(bp, b_hash);
+	LIST_REMOVE(bp, b_vnbufs);
+	bufcache_nbufs--;
+	bufcache_inuse -= bp->b_bufsize;
+	kmem_free(bp->b_data, bp->b_bufsize);
+	kmem_free(bp, sizeof(*bp));
+	buf_wakeup_locked();
+}
+
+/*
+ * Run one transfer on a buffer we own, without the cache lock.  The
+ * strategy routine reports through biodone()/b_error or its return value;
+ * all three are folded into b_error here.
+ */
+static int
+buf_doio(struct buf *bp, bool isread)
+{
+	int error;
+
+	if (isread)
+		bp->b_flags = (bp->b_flags | B_READ) & ~(B_DONE | B_ERROR);
+	else
+		bp->b_flags &= ~(B_READ | B_ERROR);
+	bp->b_error = 0;
+	bp->b_resid = 0;
+	error = VOP_STRATEGY(bp->b_vp, bp);
+	if (error != 0 && bp->b_error == 0)
+		bp->b_error = error;
+	if (bp->b_error != 0)
+		bp->b_flags |= B_ERROR;
+	else
+		bp->b_flags |= B_DONE;
+	return biowait(bp);
+}
+
+/* Write a busy dirty buffer, dropping the lock for the transfer. */
+static int
+buf_writeout_locked(struct buf *bp)
+{
+	int error;
+
+	buf_clrdirty_locked(bp);
+	mutex_exit(&bufcache_lock);
+	error = buf_doio(bp, false);
+	mutex_enter(&bufcache_lock);
+	return error;
+}
+
+static void
+buf_lost(const struct buf *bp, int error)
+{
+	kprintf("bufcache: write of block %lld of vnode %p failed (error %d);"
+		" data lost\n",
+	    (long long)bp->b_lblkno, (const void *)bp->b_vp, error);
+}
+
+static struct buf *
+buf_victim_locked(void)
+{
+	struct buf *clean = TAILQ_FIRST(&buflru_clean);
+	struct buf *dirty = TAILQ_FIRST(&buflru_dirty);
+
+	if (dirty != NULL &&
+	    (clean == NULL || bufcache_dirtymem > bufcache_limit / 2))
+		return dirty;
+	return clean;
+}
+
+/*
+ * Evict idle buffers until `need` more bytes fit under the limit, or none
+ * is left (then the caller goes over the limit rather than wait).  Returns
+ * true if the lock was dropped on the way, for writing a dirty victim.
+ */
+static bool
+buf_makeroom_locked(size_t need)
+{
+	struct buf *bp;
+	bool dropped = false;
+	int error;
+
+	while (bufcache_inuse + need > bufcache_limit) {
+		if ((bp = buf_victim_locked()) == NULL)
+			break;
+		buf_take_locked(bp);
+		if (bp->b_flags & B_DELWRI) {
+			dropped = true;
+			if ((error = buf_writeout_locked(bp)) != 0)
+				buf_lost(bp, error);
+		}
+		buf_free_locked(bp);
+	}
+	return dropped;
+}
+
+/*
+ * Give a buffer we own a new size.  The contents are kept as far as they
+ * go but are no longer B_DONE: a later bread reads the block again.
+ */
+static void
+buf_resize_locked(struct buf *bp, size_t size)
+{
+	size_t osize;
+	void *data;
+	int error;
+
+	if (bp->b_flags & B_DELWRI) {
+		if ((error = buf_writeout_locked(bp)) != 0)
+			buf_lost(bp, error);
+	}
+	osize = bp->b_bufsize;
+	if (size > osize)
+		(void)buf_makeroom_locked(size - osize);
+	data = kmem_alloc(size, KM_SLEEP);
+	memcpy(data, bp->b_data, MIN(size, osize));
+	if (size > osize)
+		memset((char *)data + osize, 0, size - osize);
+	kmem_free(bp->b_data, osize);
+	bp->b_data = data;
+	bp->b_bufsize = size;
+	bufcache_inuse = bufcache_inuse - osize + size;
+	bp->b_flags &= ~(B_DONE | B_ERROR);
+}
+
+/*
+ * Give back a buffer we own.  A buffer that is clean and invalid, failed
+ * or never filled is freed; anything else goes to the tail of its LRU
+ * list (the head with B_AGE, B_INVAL or B_NOCACHE).
+ */
+static void
+buf_release_locked(struct buf *bp, int set)
+{
+	unsigned flags;
+
+	KASSERT(bp->b_flags & B_BUSY);
+	if (set & B_DELWRI)
+		buf_setdirty_locked(bp);
+	bp->b_flags |= (unsigned)set & ~(unsigned)B_DELWRI;
+	flags = bp->b_flags;
+	if (!(flags & B_DELWRI) &&
+	    ((flags & (B_INVAL | B_NOCACHE | B_ERROR)) || !(flags & B_DONE))) {
+		buf_free_locked(bp);
+		return;
+	}
+	bp->b_flags &= ~(B_BUSY | B_AGE | B_INVAL | B_NOCACHE | B_ERROR |
+	    B_READ | B_WANTED);
+	bp->b_error = 0;
+	if (flags & (B_AGE | B_INVAL | B_NOCACHE))
+		TAILQ_INSERT_HEAD(buf_lru(bp), bp, b_freelist);
+	else
+		TAILQ_INSERT_TAIL(buf_lru(bp), bp, b_freelist);
+	buf_wakeup_locked();
+}
+
+struct buf *
+getblk(struct vnode *vp, daddr_t lblkno, int size)
+{
+	struct buf *bp;
+
+	KASSERT(size > 0);
+	mutex_enter(&bufcache_lock);
+	for (;;) {
+		bp = bufhash_lookup_locked(vp, lblkno);
+		if (bp != NULL) {
+			if (bp->b_flags & B_BUSY) {
+				/* it may be gone when we wake: look again */
+				buf_wait_locked();
+				continue;
+			}
+			buf_take_locked(bp);
+			if (bp->b_bufsize != (size_t)size)
+				buf_resize_locked(bp, (size_t)size);
+			break;
+		}
+		/* Somebody may have made the block while the lock was off. */
+		if (buf_makeroom_locked((size_t)size))
+			continue;
+		bp = buf_alloc_locked(vp, lblkno, (size_t)size);
+		break;
+	}
+	bp->b_bcount = (size_t)size;
+	mutex_exit(&bufcache_lock);
+	return bp;
+}
+
+struct buf *
+incore(struct vnode *vp, daddr_t lblkno)
+{
+	struct buf *bp;
+
+	mutex_enter(&bufcache_lock);
+	bp = bufhash_lookup_locked(vp, lblkno);
+	mutex_exit(&bufcache_lock);
+	return bp;
+}
+
+int
+bread(struct vnode *vp, daddr_t lblkno, int size, int flags,
+    struct buf **bpp)
+{
+	struct buf *bp;
+	int error;
+
+	*bpp = NULL;
+	if (size <= 0 || size > BUF_MAXSIZE)
+		return EIO;
+	bp = getblk(vp, lblkno, size);
+	if (!(bp->b_flags & B_DONE)) {
+		if ((error = buf_doio(bp, true)) != 0) {
+			brelse(bp, B_INVAL);
+			return error;
+		}
+	}
+	*bpp = bp;
+	return 0;
+}
+
+/*
+ * Read a block ahead unless it is in the cache already (even busy: we
+ * never wait here, as the caller holds a buffer of its own).
+ */
+static void
+buf_readahead(struct vnode *vp, daddr_t lblkno, int size)
+{
+	struct buf *bp;
+
+	if (size <= 0 || size > BUF_MAXSIZE)
+		return;
+	mutex_enter(&bufcache_lock);
+	do {
+		if (bufhash_lookup_locked(vp, lblkno) != NULL) {
+			mutex_exit(&bufcache_lock);
+			return;
+		}
+	} while (buf_makeroom_locked((size_t)size));
+	bp = buf_alloc_locked(vp, lblkno, (size_t)size);
+	mutex_exit(&bufcache_lock);
+	if (buf_doio(bp, true) != 0)
+		brelse(bp, B_INVAL);
+	else
+		brelse(bp, 0);
+}
+
+int
+breadn(struct vnode *vp, daddr_t lblkno, int size, const daddr_t *rablks,
+    const int *rasizes, int nrablks, int flags, struct buf **bpp)
+{
+	int error, i;
+
+	if ((error = bread(vp, lblkno, size, flags, bpp)) != 0)
+		return error;
+	for (i = 0; i < nrablks; i++)
+		buf_readahead(vp, rablks[i], rasizes[i]);
+	return 0;
+}
+
+void
+brelse(struct buf *bp, int set)
+{
+	mutex_enter(&bufcache_lock);
+	buf_release_locked(bp, set);
+	mutex_exit(&bufcache_lock);
+}
+
+int
+bwrite(struct buf *bp)
+{
+	int error;
+
+	mutex_enter(&bufcache_lock);
+	buf_clrdirty_locked(bp);
+	mutex_exit(&bufcache_lock);
+	error = buf_doio(bp, false);
+	brelse(bp, 0);
+	return error;
+}
+
+void
+bdwrite(struct buf *bp)
+{
+	mutex_enter(&bufcache_lock);
+	buf_setdirty_locked(bp);
+	bp->b_flags |= B_DONE;
+	buf_release_locked(bp, 0);
+	mutex_exit(&bufcache_lock);
+}
+
+void
+bawrite(struct buf *bp)
+{
+	daddr_t lblkno = bp->b_lblkno;
+	struct vnode *vp = bp->b_vp;
+	int error;
+
+	/* Nobody is left to hear about a failure but the console. */
+	if ((error = bwrite(bp)) != 0)
+		kprintf("bufcache: write of block %lld of vnode %p failed "
+			"(error %d)\n",
+		    (long long)lblkno, (void *)vp, error);
+}
+
+void
+biodone(struct buf *bp)
+{
+	if (bp->b_error != 0)
+		bp->b_flags |= B_ERROR;
+	else
+		bp->b_flags |= B_DONE;
+}
+
+int
+biowait(struct buf *bp)
+{
+	if (bp->b_error != 0)
+		return bp->b_error;
+	return (bp->b_flags & B_ERROR) ? EIO : 0;
+}
+
+/*
+ * Write the vnode's idle or soon-idle dirty buffers whose B_META bit is
+ * `meta`.  Returns the first error.
+ */
+static int
+buf_flushpass_locked(struct vnode *vp, unsigned meta)
+{
+	struct buf *bp, *nbp;
+	int error = 0, e;
+
+restart:
+	for (bp = LIST_FIRST(&vp->v_bufs); bp != NULL; bp = nbp) {
+		nbp = LIST_NEXT(bp, b_vnbufs);
+		if (!(bp->b_flags & B_DELWRI) || (bp->b_flags & B_META) != meta)
+			continue;
+		if (bp->b_flags & B_BUSY) {
+			buf_wait_locked();
+			goto restart;
+		}
+		buf_take_locked(bp);
+		if ((e = buf_writeout_locked(bp)) != 0 && error == 0)
+			error = e;
+		/* bp stayed on the list while busy, so its link is current */
+		nbp = LIST_NEXT(bp, b_vnbufs);
+		buf_release_locked(bp, 0);
+	}
+	return error;
+}
+
+int
+vflushbuf(struct vnode *vp, int flags)
+{
+	int error = 0, e;
+
+	mutex_enter(&bufcache_lock);
+	while (vp->v_ndirty > 0) {
+		/* metadata first, as buf.h promises */
+		if ((e = buf_flushpass_locked(vp, B_META)) != 0 && error == 0)
+			error = e;
+		if ((e = buf_flushpass_locked(vp, 0)) != 0 && error == 0)
+			error = e;
+	}
+	mutex_exit(&bufcache_lock);
+	return error;
+}
+
+int
+vinvalbuf(struct vnode *vp, bool save)
+{
+	struct buf *bp, *nbp;
+	int error = 0, e;
+
+	if (save)
+		error = vflushbuf(vp, FSYNC_WAIT);
+	mutex_enter(&bufcache_lock);
+restart:
+	LIST_FOREACH_SAFE(bp, &vp->v_bufs, b_vnbufs, nbp)
+	{
+		if (bp->b_flags & B_BUSY) {
+			buf_wait_locked();
+			goto restart;
+		}
+		buf_take_locked(bp);
+		if (save && (bp->b_flags & B_DELWRI)) {
+			/* dirtied again since the flush */
+			if ((e = buf_writeout_locked(bp)) != 0 && error == 0)
+				error = e;
+			buf_free_locked(bp);
+			goto restart;
+		}
+		buf_free_locked(bp);
+	}
+	mutex_exit(&bufcache_lock);
+	return error;
+}
+
+void
+vtruncbuf(struct vnode *vp, daddr_t lblkno)
+{
+	struct buf *bp, *nbp;
+
+	mutex_enter(&bufcache_lock);
+restart:
+	LIST_FOREACH_SAFE(bp, &vp->v_bufs, b_vnbufs, nbp)
+	{
+		if (bp->b_lblkno < lblkno)
+			continue;
+		if (bp->b_flags & B_BUSY) {
+			buf_wait_locked();
+			goto restart;
+		}
+		buf_take_locked(bp);
+		buf_free_locked(bp);
+	}
+	mutex_exit(&bufcache_lock);
+}
+
+static size_t
+buf_clamplimit(uint64_t bytes)
+{
+	if (bytes < BUFCACHE_MINMEM)
+		return BUFCACHE_MINMEM;
+	if (bytes > SIZE_MAX / 2)
+		return SIZE_MAX / 2;
+	return (size_t)bytes;
+}
+
+void
+bufinit(void)
+{
+	size_t i;
+	int mb;
+
+	mutex_init(&bufcache_lock);
+	cv_init(&bufcache_cv);
+	TAILQ_INIT(&buflru_clean);
+	TAILQ_INIT(&buflru_dirty);
+	bufhash = kmem_alloc(BUFHASH_MINSIZE * sizeof(*bufhash), KM_SLEEP);
+	for (i = 0; i < BUFHASH_MINSIZE; i++)
+		LIST_INIT(&bufhash[i]);
+	bufhash_mask = BUFHASH_MINSIZE - 1;
+	mb = rump_getparam_int("RUMP_BUFCACHE_MB", BUFCACHE_DEFAULT_MB);
+	if (mb <= 0)
+		mb = BUFCACHE_DEFAULT_MB;
+	bufcache_limit = buf_clamplimit((uint64_t)mb << 20);
+}
+
+size_t
+buf_memlimit(void)
+{
+	size_t n;
+
+	mutex_enter(&bufcache_lock);
+	n = bufcache_limit;
+	mutex_exit(&bufcache_lock);
+	return n;
+}
+
+size_t
+buf_meminuse(void)
+{
+	size_t n;
+
+	mutex_enter(&bufcache_lock);
+	n = bufcache_inuse;
+	mutex_exit(&bufcache_lock);
+	return n;
+}
+
+uint64_t
+rump_bufcache_setlimit(uint64_t bytes)
+{
+	size_t old;
+
+	mutex_enter(&bufcache_lock);
+	old = bufcache_limit;
+	if (bytes != 0) {
+		bufcache_limit = buf_clamplimit(bytes);
+		(void)buf_makeroom_locked(0);
+	}
+	mutex_exit(&bufcache_lock);
+	return old;
+}
+
+uint64_t
+rump_bufcache_inuse(void)
+{
+	return buf_meminuse();
+}

@@ -1,0 +1,531 @@
+/*
+ * The vnode cache: vnodes by (mount, key), reference counts, and the
+ * life cycle from loading through inactivation to reclaim.
+ *
+ * One lock (vcache_lock) protects the hash, the LRU list of unreferenced
+ * vnodes, every v_usecount and v_state, and the per-mount vnode lists.  It
+ * is never held across a call into a file system.
+ */
+#include "sys/param.h"
+#include "sys/vnode.h"
+#include "sys/mount.h"
+#include "sys/buf.h"
+#include "sys/namei.h"
+#include "sys/lwp.h"
+
+static kmutex_t vcache_lock;
+static kcondvar_t vcache_cv;
+static LIST_HEAD(vcache_bucket, vnode) * vcache_hash;
+static size_t vcache_hashmask;
+static TAILQ_HEAD(, vnode) vnode_lru;
+static unsigned numvnodes;
+static unsigned desiredvnodes;
+
+/* Operations of a vnode whose file system has gone (forced unmount). */
+static int (**dead_vnodeop_p)(void *);
+static int dead_ebadf(void *);
+static int dead_inactive(void *);
+static const struct vnodeopv_entry_desc dead_vnodeop_entries[] = {
+	{ &vop_default_desc, dead_ebadf },
+	{ &vop_lock_desc, genfs_lock },
+	{ &vop_unlock_desc, genfs_unlock },
+	{ &vop_islocked_desc, genfs_islocked },
+	{ &vop_inactive_desc, dead_inactive },
+	{ &vop_reclaim_desc, genfs_nullop },
+	{ NULL, NULL },
+};
+static const struct vnodeopv_desc dead_vnodeop_opv_desc = { &dead_vnodeop_p,
+	dead_vnodeop_entries };
+static const struct vnodeopv_desc *const dead_vnodeopv_descs[] = {
+	&dead_vnodeop_opv_desc, NULL
+};
+
+static int
+dead_ebadf(void *v)
+{
+	return EBADF;
+}
+
+static int
+dead_inactive(void *v)
+{
+	struct vop_inactive_args *ap = v;
+
+	*ap->a_recycle = false;
+	return 0;
+}
+
+void
+vnode_init(void)
+{
+	size_t i, n;
+
+	mutex_init(&vcache_lock);
+	cv_init(&vcache_cv);
+	TAILQ_INIT(&vnode_lru);
+	desiredvnodes = (unsigned)rump_getparam_int("RUMP_MAXVNODES", 32768);
+	if (desiredvnodes < 64)
+		desiredvnodes = 64;
+	for (n = 1024; n < desiredvnodes; n <<= 1)
+		continue;
+	vcache_hash = kmem_alloc(n * sizeof(*vcache_hash), KM_SLEEP);
+	for (i = 0; i < n; i++)
+		LIST_INIT(&vcache_hash[i]);
+	vcache_hashmask = n - 1;
+	vfs_opv_init(dead_vnodeopv_descs);
+}
+
+static uint32_t
+vcache_hashval(struct mount *mp, const void *key, size_t keylen)
+{
+	uintptr_t m = (uintptr_t)mp;
+
+	return hash32_buf(key, keylen, (uint32_t)(m ^ (m >> 32)));
+}
+
+static struct vnode *
+vcache_lookup_locked(struct mount *mp, const void *key, size_t keylen,
+    uint32_t hash)
+{
+	struct vnode *vp;
+
+	LIST_FOREACH(vp, &vcache_hash[hash & vcache_hashmask], v_hashlist)
+	{
+		if (vp->v_hash == hash && vp->v_mount == mp &&
+		    vp->v_keylen == keylen &&
+		    memcmp(vp->v_key, key, keylen) == 0)
+			return vp;
+	}
+	return NULL;
+}
+
+static struct vnode *
+vnalloc(struct mount *mp)
+{
+	struct vnode *vp;
+
+	vp = kmem_zalloc(sizeof(*vp), KM_SLEEP);
+	rw_init(&vp->v_lock);
+	vp->v_state = VS_LOADING;
+	vp->v_type = VNON;
+	vp->v_mount = mp;
+	vp->v_usecount = 1;
+	LIST_INIT(&vp->v_bufs);
+	LIST_INIT(&vp->v_nclist);
+	LIST_INIT(&vp->v_dnclist);
+	return vp;
+}
+
+static void
+vnfree(struct vnode *vp)
+{
+	KASSERT(LIST_EMPTY(&vp->v_bufs));
+	rw_destroy(&vp->v_lock);
+	kmem_free(vp, sizeof(*vp));
+}
+
+static void
+lru_remove_locked(struct vnode *vp)
+{
+	if (vp->v_onlru) {
+		TAILQ_REMOVE(&vnode_lru, vp, v_lrulist);
+		vp->v_onlru = false;
+	}
+}
+
+/* Undo a failed load: the vnode was never visible as active. */
+static void
+vcache_abort_load(struct vnode *vp)
+{
+	mutex_enter(&vcache_lock);
+	LIST_REMOVE(vp, v_hashlist);
+	vp->v_state = VS_RECLAIMED;
+	numvnodes--;
+	cv_broadcast(&vcache_cv);
+	mutex_exit(&vcache_lock);
+	vinvalbuf(vp, false);
+	vnfree(vp);
+}
+
+static void
+vcache_activate(struct vnode *vp)
+{
+	struct mount *mp = vp->v_mount;
+
+	mutex_enter(&vcache_lock);
+	vp->v_state = VS_ACTIVE;
+	TAILQ_INSERT_TAIL(&mp->mnt_vnodelist, vp, v_mntvnodes);
+	cv_broadcast(&vcache_cv);
+	mutex_exit(&vcache_lock);
+}
+
+int
+vcache_get(struct mount *mp, const void *key, size_t keylen,
+    struct vnode **vpp)
+{
+	struct vnode *vp;
+	const void *newkey;
+	uint32_t hash;
+	int error;
+
+	hash = vcache_hashval(mp, key, keylen);
+	mutex_enter(&vcache_lock);
+	for (;;) {
+		vp = vcache_lookup_locked(mp, key, keylen, hash);
+		if (vp == NULL)
+			break;
+		if (vp->v_state == VS_ACTIVE) {
+			vp->v_usecount++;
+			lru_remove_locked(vp);
+			mutex_exit(&vcache_lock);
+			*vpp = vp;
+			return 0;
+		}
+		/* Loading or going away: wait for it to settle. */
+		cv_wait(&vcache_cv, &vcache_lock);
+	}
+	if (mp->mnt_iflag & IMNT_GONE) {
+		mutex_exit(&vcache_lock);
+		return ENOENT;
+	}
+	vp = vnalloc(mp);
+	vp->v_key = key; /* the caller's copy, valid while we load */
+	vp->v_keylen = keylen;
+	vp->v_hash = hash;
+	LIST_INSERT_HEAD(&vcache_hash[hash & vcache_hashmask], vp, v_hashlist);
+	numvnodes++;
+	mutex_exit(&vcache_lock);
+
+	error = mp->mnt_op->vfs_loadvnode(mp, vp, key, keylen, &newkey);
+	if (error) {
+		vcache_abort_load(vp);
+		return error;
+	}
+	KASSERT(vp->v_op != NULL);
+	vp->v_key = newkey;
+	vcache_activate(vp);
+	*vpp = vp;
+	return 0;
+}
+
+int
+vcache_new(struct mount *mp, struct vnode *dvp, struct vattr *vap,
+    kauth_cred_t cred, void *extra, struct vnode **vpp)
+{
+	struct vnode *vp, *ovp;
+	const void *newkey;
+	size_t keylen;
+	uint32_t hash;
+	int error;
+
+	if (mp->mnt_op->vfs_newvnode == NULL)
+		return EOPNOTSUPP;
+	vp = vnalloc(mp);
+	error = mp->mnt_op->vfs_newvnode(mp, dvp, vp, vap, cred, extra,
+	    &keylen, &newkey);
+	if (error) {
+		vinvalbuf(vp, false);
+		vnfree(vp);
+		return error;
+	}
+	hash = vcache_hashval(mp, newkey, keylen);
+	mutex_enter(&vcache_lock);
+	/* A stale dying vnode with the same key must finish first. */
+	while ((ovp = vcache_lookup_locked(mp, newkey, keylen, hash)) != NULL)
+		cv_wait(&vcache_cv, &vcache_lock);
+	vp->v_key = newkey;
+	vp->v_keylen = keylen;
+	vp->v_hash = hash;
+	LIST_INSERT_HEAD(&vcache_hash[hash & vcache_hashmask], vp, v_hashlist);
+	numvnodes++;
+	mutex_exit(&vcache_lock);
+	vcache_activate(vp);
+	*vpp = vp;
+	return 0;
+}
+
+void
+vcache_rekey(struct vnode *vp, const void *newkey, size_t newkeylen)
+{
+	uint32_t hash = vcache_hashval(vp->v_mount, newkey, newkeylen);
+
+	mutex_enter(&vcache_lock);
+	LIST_REMOVE(vp, v_hashlist);
+	vp->v_key = newkey;
+	vp->v_keylen = newkeylen;
+	vp->v_hash = hash;
+	LIST_INSERT_HEAD(&vcache_hash[hash & vcache_hashmask], vp, v_hashlist);
+	mutex_exit(&vcache_lock);
+}
+
+void
+vref(struct vnode *vp)
+{
+	mutex_enter(&vcache_lock);
+	KASSERT(vp->v_usecount > 0 || vp->v_state == VS_ACTIVE);
+	vp->v_usecount++;
+	lru_remove_locked(vp);
+	mutex_exit(&vcache_lock);
+}
+
+bool
+vrefcnt_tryget(struct vnode *vp)
+{
+	bool ok = false;
+
+	mutex_enter(&vcache_lock);
+	if (vp->v_state == VS_ACTIVE) {
+		vp->v_usecount++;
+		lru_remove_locked(vp);
+		ok = true;
+	}
+	mutex_exit(&vcache_lock);
+	return ok;
+}
+
+/*
+ * Tear down the file system's part of a vnode.  Called with the cache lock
+ * held and the vnode in VS_RECLAIMING; returns with the lock held.
+ */
+static void
+vcache_reclaim_locked(struct vnode *vp)
+{
+	KASSERT(mutex_owned(&vcache_lock));
+	KASSERT(vp->v_state == VS_RECLAIMING);
+	mutex_exit(&vcache_lock);
+
+	cache_purge(vp);
+	vinvalbuf(vp, true);
+	if (VOP_RECLAIM(vp) != 0)
+		kprintf("vnode %p: reclaim failed\n", (void *)vp);
+	vp->v_data = NULL;
+
+	mutex_enter(&vcache_lock);
+	LIST_REMOVE(vp, v_hashlist);
+	TAILQ_REMOVE(&vp->v_mount->mnt_vnodelist, vp, v_mntvnodes);
+	vp->v_state = VS_RECLAIMED;
+	numvnodes--;
+	cv_broadcast(&vcache_cv);
+}
+
+/* Reclaim unreferenced vnodes from the LRU end while we hold too many. */
+static void
+vcache_trim_locked(void)
+{
+	struct vnode *vp;
+
+	while (numvnodes > desiredvnodes && (vp = TAILQ_FIRST(&vnode_lru))) {
+		lru_remove_locked(vp);
+		KASSERT(vp->v_usecount == 0);
+		vp->v_state = VS_RECLAIMING;
+		vcache_reclaim_locked(vp);
+		vnfree(vp);
+	}
+}
+
+void
+vrele(struct vnode *vp)
+{
+	bool recycle;
+
+	mutex_enter(&vcache_lock);
+	KASSERT(vp->v_usecount > 0);
+	if (vp->v_usecount > 1 || vp->v_state != VS_ACTIVE) {
+		if (--vp->v_usecount == 0) {
+			/* a dead vnode: nothing left but the husk */
+			KASSERT(vp->v_state == VS_RECLAIMED);
+			mutex_exit(&vcache_lock);
+			vnfree(vp);
+			return;
+		}
+		mutex_exit(&vcache_lock);
+		return;
+	}
+	mutex_exit(&vcache_lock);
+
+	/* Last reference: let the file system deactivate the file. */
+	recycle = false;
+	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
+	VOP_INACTIVE(vp, &recycle);
+	vn_unlock(vp);
+
+	mutex_enter(&vcache_lock);
+	if (--vp->v_usecount > 0) {
+		/* somebody took a new reference meanwhile */
+		mutex_exit(&vcache_lock);
+		return;
+	}
+	if (vp->v_state != VS_ACTIVE) {
+		KASSERT(vp->v_state == VS_RECLAIMED);
+		mutex_exit(&vcache_lock);
+		vnfree(vp);
+		return;
+	}
+	if (recycle || (vp->v_mount->mnt_iflag & IMNT_GONE)) {
+		vp->v_state = VS_RECLAIMING;
+		vcache_reclaim_locked(vp);
+		mutex_exit(&vcache_lock);
+		vnfree(vp);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&vnode_lru, vp, v_lrulist);
+	vp->v_onlru = true;
+	vcache_trim_locked();
+	mutex_exit(&vcache_lock);
+}
+
+void
+vput(struct vnode *vp)
+{
+	vn_unlock(vp);
+	vrele(vp);
+}
+
+/*
+ * Cut a referenced vnode off its file system: reclaim the file system's
+ * data now and leave a dead vnode that fails every operation until its
+ * last reference goes.
+ */
+static void
+vgone_locked(struct vnode *vp)
+{
+	KASSERT(vp->v_usecount > 0);
+	lru_remove_locked(vp);
+	vp->v_state = VS_RECLAIMING;
+	vcache_reclaim_locked(vp);
+	vp->v_op = dead_vnodeop_p;
+	vp->v_type = VBAD;
+}
+
+void
+vgone(struct vnode *vp)
+{
+	mutex_enter(&vcache_lock);
+	if (vp->v_state == VS_ACTIVE) {
+		vp->v_usecount++;
+		vgone_locked(vp);
+		mutex_exit(&vcache_lock);
+		vrele(vp);
+		return;
+	}
+	mutex_exit(&vcache_lock);
+}
+
+int
+vflush(struct mount *mp, struct vnode *skipvp, int flags)
+{
+	struct vnode *vp;
+	int busy;
+
+again:
+	busy = 0;
+	mutex_enter(&vcache_lock);
+	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
+	{
+		if (vp == skipvp || vp->v_state != VS_ACTIVE)
+			continue;
+		if (vp->v_usecount == 0) {
+			lru_remove_locked(vp);
+			vp->v_state = VS_RECLAIMING;
+			vcache_reclaim_locked(vp);
+			mutex_exit(&vcache_lock);
+			vnfree(vp);
+			goto again;
+		}
+		if (flags & FORCECLOSE) {
+			vp->v_usecount++;
+			vgone_locked(vp);
+			mutex_exit(&vcache_lock);
+			vrele(vp);
+			goto again;
+		}
+		busy++;
+	}
+	/* Wait for vnodes that are still loading or being reclaimed. */
+	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
+	{
+		if (vp->v_state != VS_ACTIVE) {
+			cv_wait(&vcache_cv, &vcache_lock);
+			mutex_exit(&vcache_lock);
+			goto again;
+		}
+	}
+	mutex_exit(&vcache_lock);
+	return busy ? EBUSY : 0;
+}
+
+int
+vfs_vnode_iterate(struct mount *mp, int (*fn)(struct vnode *, void *),
+    void *arg)
+{
+	struct vnode *vp, **vps;
+	size_t n = 0, i, cap;
+	int error = 0;
+
+	/* Take a snapshot with references, then call without the lock. */
+	mutex_enter(&vcache_lock);
+	cap = 0;
+	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
+		cap++;
+	mutex_exit(&vcache_lock);
+	if (cap == 0)
+		return 0;
+	cap += 16;
+	vps = kmem_alloc(cap * sizeof(*vps), KM_SLEEP);
+	mutex_enter(&vcache_lock);
+	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
+	{
+		if (n == cap)
+			break;
+		if (vp->v_state != VS_ACTIVE)
+			continue;
+		vp->v_usecount++;
+		lru_remove_locked(vp);
+		vps[n++] = vp;
+	}
+	mutex_exit(&vcache_lock);
+	for (i = 0; i < n; i++) {
+		if (error == 0)
+			error = fn(vps[i], arg);
+		vrele(vps[i]);
+	}
+	kmem_free(vps, cap * sizeof(*vps));
+	return error;
+}
+
+int
+vn_lock(struct vnode *vp, int flags)
+{
+	int error;
+
+	error = VOP_LOCK(vp, flags);
+	if (error == 0 && vp->v_state == VS_RECLAIMED &&
+	    !(flags & LK_RETRY)) {
+		VOP_UNLOCK(vp);
+		return ENOENT;
+	}
+	return error;
+}
+
+void
+vn_unlock(struct vnode *vp)
+{
+	VOP_UNLOCK(vp);
+}
+
+bool
+vn_islocked(struct vnode *vp)
+{
+	return VOP_ISLOCKED(vp) != 0;
+}
+
+void
+vop_lockcheck(struct vnode *vp, int rule, const char *op)
+{
+	if (vp == NULL)
+		return;
+	if (rule == 'L' && !rw_lock_held(&vp->v_lock))
+		panic("vop_%s: vnode %p not locked", op, (void *)vp);
+	if (rule == 'E' && !rw_write_held(&vp->v_lock))
+		panic("vop_%s: vnode %p not locked exclusive", op, (void *)vp);
+}
