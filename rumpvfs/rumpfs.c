@@ -396,15 +396,10 @@ rumpfs_rename(void *v)
 			return EBUSY;
 		dir_remove(tdir, trd);
 	}
-	/* Keep the link count steady while the entry moves. */
-	rn->rn_nlink++;
-	if (rn->rn_type == VDIR)
-		rn->rn_nlink++;
 	dir_remove(fdir, frd);
 	dir_add(tdir, rn, ap->a_tcnp->cn_nameptr, ap->a_tcnp->cn_namelen);
-	rn->rn_nlink--;
 	if (rn->rn_type == VDIR)
-		rn->rn_nlink--;
+		rn->rn_nlink++; /* dir_remove took its "." too */
 	return 0;
 }
 
