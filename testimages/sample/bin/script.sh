@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "a script kept in the image"
