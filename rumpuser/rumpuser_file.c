@@ -1,0 +1,163 @@
+/*
+ * Host files: the image files and block devices the kernel reads and
+ * writes.  Transfers are completed here (short counts and EINTR are the
+ * host's business, not the kernel's).
+ */
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include <rump/rumpuser.h>
+
+int
+rumpuser_open(const char *path, int flags, int *fdp)
+{
+	int oflags, fd, lockop;
+
+	switch (flags & (RUMPUSER_OPEN_RDONLY | RUMPUSER_OPEN_RDWR)) {
+	case RUMPUSER_OPEN_RDONLY:
+		oflags = O_RDONLY;
+		lockop = LOCK_SH;
+		break;
+	case RUMPUSER_OPEN_RDWR:
+		oflags = O_RDWR;
+		lockop = LOCK_EX;
+		break;
+	default:
+		return EINVAL;
+	}
+	/* Never create: a missing image is an error, not an empty image. */
+	do
+		fd = open(path, oflags | O_CLOEXEC | O_NOCTTY);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1)
+		return errno;
+
+	if (flags & RUMPUSER_OPEN_LOCK) {
+		int rv;
+
+		do
+			rv = flock(fd, lockop | LOCK_NB);
+		while (rv == -1 && errno == EINTR);
+		if (rv == -1) {
+			int error = errno == EWOULDBLOCK ? EBUSY : errno;
+
+			close(fd);
+			return error;
+		}
+	}
+	*fdp = fd;
+	return 0;
+}
+
+int
+rumpuser_close(int fd)
+{
+	/* Linux releases the descriptor even when close reports EINTR. */
+	if (close(fd) == -1 && errno != EINTR)
+		return errno;
+	return 0;
+}
+
+int
+rumpuser_getfilesize(int fd, uint64_t *sizep)
+{
+	struct stat sb;
+	off_t end;
+
+	if (fstat(fd, &sb) == -1)
+		return errno;
+	if (S_ISREG(sb.st_mode)) {
+		*sizep = (uint64_t)sb.st_size;
+		return 0;
+	}
+	if (S_ISBLK(sb.st_mode)) {
+		uint64_t size;
+
+		if (ioctl(fd, BLKGETSIZE64, &size) == -1)
+			return errno;
+		*sizep = size;
+		return 0;
+	}
+	/* Anything else that can seek tells its size this way. */
+	end = lseek(fd, 0, SEEK_END);
+	if (end == -1)
+		return errno == ESPIPE ? ENOTSUP : errno;
+	*sizep = (uint64_t)end;
+	return 0;
+}
+
+int
+rumpuser_pread(int fd, void *buf, size_t len, int64_t off, size_t *done)
+{
+	char *p = buf;
+	size_t got = 0;
+	int error = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, p + got, len - got, (off_t)(off + got));
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			error = errno;
+			break;
+		}
+		if (n == 0)
+			break; /* end of file: the caller sees a short count */
+		got += (size_t)n;
+	}
+	*done = got;
+	return error;
+}
+
+int
+rumpuser_pwrite(int fd, const void *buf, size_t len, int64_t off, size_t *done)
+{
+	const char *p = buf;
+	size_t put = 0;
+	int error = 0;
+
+	while (put < len) {
+		ssize_t n = pwrite(fd, p + put, len - put, (off_t)(off + put));
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			error = errno;
+			break;
+		}
+		if (n == 0) {
+			/* No progress and no error: do not spin forever. */
+			error = ENOSPC;
+			break;
+		}
+		put += (size_t)n;
+	}
+	*done = put;
+	return error;
+}
+
+int
+rumpuser_fsync(int fd)
+{
+	int rv;
+
+	do
+		rv = fsync(fd);
+	while (rv == -1 && errno == EINTR);
+	if (rv == -1) {
+		/* Files and devices that cannot sync have nothing to sync. */
+		if (errno == EINVAL || errno == EROFS)
+			return 0;
+		return errno;
+	}
+	return 0;
+}
