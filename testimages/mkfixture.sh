@@ -14,7 +14,7 @@
 #                holes; full mode adds sparse-big, past the 1K double-indirect
 #                limit (> (12+256+65536)*1024 bytes, cheap on disk)
 #   names/       255-byte names (ASCII and UTF-8), UTF-8, punctuation
-#   bigdir/      3000 entries (full) / 40 entries (--small)
+#   bigdir/      3100 entries (full) / 40 entries (--small)
 #   deep/        40 levels of nested directories
 #   links/       symlinks: fast/slow (59, 60, 61, 100, 1000 bytes), absolute,
 #                relative, dangling, to a directory, chains, loops
@@ -58,7 +58,13 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "$0: must run as root (chown, mknod)" >&2
 	exit 2
 fi
-if [ "$RETIME" -eq 0 ] && [ -e "$OUT" ] && [ -n "$(ls -A "$OUT")" ]; then
+if [ "$RETIME" -eq 1 ]; then
+	# touch -h on every path below OUT: make sure it is a fixture.
+	if [ ! -f "$OUT/times/t-ns" ] || [ ! -d "$OUT/times-wide" ]; then
+		echo "$0: $OUT is not a fixture made by this script" >&2
+		exit 2
+	fi
+elif [ -e "$OUT" ] && [ -n "$(ls -A "$OUT")" ]; then
 	echo "$0: $OUT exists and is not empty" >&2
 	exit 2
 fi
@@ -113,6 +119,7 @@ fi
 # Deterministic content writer.  Reads "path<TAB>offset<TAB>length" lines and
 # writes that byte range in place (like dd conv=notrunc seek=), creating the
 # file if needed.  Content of a range depends only on (path, absolute offset).
+# shellcheck disable=SC2016 # perl code, not shell
 GEN='
 use strict; use warnings; use Fcntl;
 my $PS = 65536;
@@ -227,6 +234,7 @@ truncate -s $((1024 * K)) holes/all-hole
 # --- names ----------------------------------------------------------------
 n255="L255-$(rep x 250)"
 u255="$(rep 'é' 127)z"
+# shellcheck disable=SC2016 # literal names
 for n in "$n255" "$u255" 'héllo wörld' '日本語.txt' 'emoji-😀🎉.dat' \
     'Ünïcödé' 'with space' "it's" '-leading-dash' '.hidden' '..dots..' \
     'a' 'UPPER' 'upper' 'semi;colon' 'back\slash' 'star*' 'question?' \
@@ -241,7 +249,7 @@ data "names/d$(rep y 250)/$n255" 0 300
 flush_data
 
 # --- bigdir: names of varying length so rec_len patterns vary -------------
-if [ "$SMALL" -eq 1 ]; then NBIG=40; else NBIG=3000; fi
+if [ "$SMALL" -eq 1 ]; then NBIG=40; else NBIG=3100; fi
 SUF=abcdefghijklmnopqrstuvwxyz0123456789ABCD
 i=0
 while [ $i -lt $NBIG ]; do

@@ -10,6 +10,11 @@
  * inode in A must share one in B and vice versa.  With -H, files that are
  * sparse in A must not be (much) less sparse in B.
  *
+ * Files and directories are opened with O_NOATIME where permitted, so a
+ * comparison does not disturb the atimes it compares (-a); symlink atimes
+ * are never compared because reading a link updates them.  Directory sizes
+ * are never compared (they depend on the file system).
+ *
  * Each difference is one line on stdout, "path: what: A-value vs B-value",
  * followed by a summary line starting with "treecmp:".
  * Exit status: 0 identical, 1 different, 2 usage or I/O error.
@@ -27,10 +32,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,30 +59,31 @@ static const struct attrname {
 	const char *name;
 	unsigned bits;
 } attrnames[] = {
-	{ "mode", A_MODE },
-	{ "uid", A_UID },
-	{ "gid", A_GID },
-	{ "owner", A_UID | A_GID },
-	{ "mtime", A_MTIME },
-	{ "atime", A_ATIME },
-	{ "times", A_MTIME | A_ATIME | A_DIRTIMES },
-	{ "links", A_LINKS },
-	{ "size", A_SIZE },
-	{ "content", A_CONTENT },
-	{ "hardlinks", A_HARDLINKS },
-	{ "rdev", A_RDEV },
-	{ "dirtimes", A_DIRTIMES },
-	{ "target", A_TARGET },
+    {"mode", A_MODE},
+    {"uid", A_UID},
+    {"gid", A_GID},
+    {"owner", A_UID | A_GID},
+    {"mtime", A_MTIME},
+    {"atime", A_ATIME},
+    {"times", A_MTIME | A_ATIME | A_DIRTIMES},
+    {"links", A_LINKS},
+    {"size", A_SIZE},
+    {"content", A_CONTENT},
+    {"hardlinks", A_HARDLINKS},
+    {"rdev", A_RDEV},
+    {"dirtimes", A_DIRTIMES},
+    {"target", A_TARGET},
 };
 
 #define NSEC_PER_SEC 1000000000LL
-#define CMPBUF (1024 * 1024)
+#define CMPBUF       (1024 * 1024)
 
 /* One non-directory present with the same type in both trees. */
 struct linkrec {
 	dev_t dev[2];
 	ino_t ino[2];
-	size_t rep[2]; /* index of the first path sharing the inode */
+	size_t first[2]; /* start of its inode's group in ord[side] */
+	size_t count[2]; /* paths in that group */
 	char *path;
 };
 
@@ -91,9 +95,10 @@ static struct {
 	int quiet;
 	const char **ignore;
 	size_t nignore;
-} opt = { 0, 1, 0, 0, 0, NULL, 0 };
+} opt = {0, 1, 0, 0, 0, NULL, 0};
 
 static unsigned long ndiff, nentries;
+static unsigned depth, fdkeep = 256; /* levels that keep descriptors open */
 static int ioerr;
 static char *buf[2];
 static struct linkrec *links;
@@ -110,7 +115,8 @@ usage(void)
 	    "  -I pattern  skip paths matching the fnmatch(3) pattern\n"
 	    "  -q          print only the summary\n"
 	    "  -r RES      time resolution in seconds (e.g. 1, 2, 0.001)\n"
-	    "  -x list     exclude: mode uid gid owner mtime atime times links\n"
+	    "  -x list     exclude: mode uid gid owner mtime atime times "
+	    "links\n"
 	    "              size content hardlinks rdev dirtimes target\n");
 	exit(2);
 }
@@ -195,15 +201,15 @@ parse_excl(char *list)
 	char *tok, *save = NULL;
 
 	for (tok = strtok_r(list, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	     tok = strtok_r(NULL, ",", &save)) {
 		size_t i;
 
 		for (i = 0; i < sizeof(attrnames) / sizeof(attrnames[0]); i++)
 			if (strcmp(tok, attrnames[i].name) == 0)
 				break;
 		if (i == sizeof(attrnames) / sizeof(attrnames[0])) {
-			fprintf(stderr, "treecmp: unknown attribute '%s'\n",
-			    tok);
+			fprintf(
+			    stderr, "treecmp: unknown attribute '%s'\n", tok);
 			return -1;
 		}
 		opt.excl |= attrnames[i].bits;
@@ -240,7 +246,7 @@ parse_res(const char *s, long long *ns)
 }
 
 static const char *
-typename(mode_t m)
+typestr(mode_t m)
 {
 	switch (m & S_IFMT) {
 	case S_IFREG:
@@ -351,8 +357,8 @@ readfull(int fd, char *p, size_t len)
 static void
 cmpcontent(int dfd[2], const char *name, const char *path)
 {
-	static const char *side[2] = { "A", "B" };
-	int fd[2] = { -1, -1 };
+	static const char *side[2] = {"A", "B"};
+	int fd[2] = {-1, -1};
 	off_t off = 0;
 	int i;
 
@@ -378,8 +384,7 @@ cmpcontent(int dfd[2], const char *name, const char *path)
 		if (memcmp(buf[0], buf[1], common) != 0) {
 			for (j = 0; buf[0][j] == buf[1][j]; j++)
 				continue;
-			diff(path, "content",
-			    "0x%02x vs 0x%02x at offset %lld",
+			diff(path, "content", "0x%02x vs 0x%02x at offset %lld",
 			    (unsigned char)buf[0][j], (unsigned char)buf[1][j],
 			    (long long)(off + (off_t)j));
 			goto out;
@@ -431,11 +436,13 @@ dataextents(int dfd, const char *name, off_t size)
 /*
  * B may round each data extent out to its own block size and add indirect
  * blocks, so allow a few blocks of B per data extent of A on top of A's
- * allocation; a file that lost its holes exceeds that by far.
+ * allocation, plus indirect blocks spanning the whole size at 1K blocks
+ * (some writers, e.g. genext2fs, allocate those even over holes).  A file
+ * that lost its holes exceeds that by far.
  */
 static void
-cmpholes(int dfd[2], const char *name, const char *path,
-    const struct stat *a, const struct stat *b)
+cmpholes(int dfd[2], const char *name, const char *path, const struct stat *a,
+    const struct stat *b)
 {
 	long long alloca_ = (long long)a->st_blocks * 512;
 	long long allocb = (long long)b->st_blocks * 512;
@@ -444,11 +451,32 @@ cmpholes(int dfd[2], const char *name, const char *path,
 
 	if (alloca_ >= (long long)a->st_size)
 		return; /* not sparse in A */
-	limit = alloca_ + (dataextents(dfd[0], name, a->st_size) + 2) * 4 * bsz;
+	limit = alloca_ +
+	    (dataextents(dfd[0], name, a->st_size) + 2) * 4 * bsz +
+	    (long long)a->st_size / 256;
 	if (allocb > limit)
 		diff(path, "holes",
 		    "%lld KiB allocated vs %lld KiB allocated (limit %lld KiB)",
 		    alloca_ / 1024, allocb / 1024, limit / 1024);
+}
+
+/* Static buffers: the recursion must not carry them on the stack. */
+static void
+cmptarget(int pfd[2], const char *name, const char *path)
+{
+	static char ta[PATH_MAX + 1], tb[PATH_MAX + 1];
+	ssize_t la = readlinkat(pfd[0], name, ta, PATH_MAX);
+	ssize_t lb = readlinkat(pfd[1], name, tb, PATH_MAX);
+
+	if (la < 0)
+		ioerror(path, "A", "readlink");
+	if (lb < 0)
+		ioerror(path, "B", "readlink");
+	if (la >= 0 && lb >= 0) {
+		ta[la] = tb[lb] = '\0';
+		if (la != lb || memcmp(ta, tb, (size_t)la) != 0)
+			diff(path, "target", "'%s' vs '%s'", ta, tb);
+	}
 }
 
 static void
@@ -481,8 +509,10 @@ cmpattrs(const char *path, const struct stat *a, const struct stat *b)
 	int isdir = S_ISDIR(a->st_mode);
 	int dirtimes = !isdir || !(opt.excl & A_DIRTIMES);
 
-	if (!(opt.excl & A_MODE) && (a->st_mode & 07777) != (b->st_mode & 07777))
-		diff(path, "mode", "%04o vs %04o", (unsigned)(a->st_mode & 07777),
+	if (!(opt.excl & A_MODE) &&
+	    (a->st_mode & 07777) != (b->st_mode & 07777))
+		diff(path, "mode", "%04o vs %04o",
+		    (unsigned)(a->st_mode & 07777),
 		    (unsigned)(b->st_mode & 07777));
 	if (!(opt.excl & A_UID) && a->st_uid != b->st_uid)
 		diff(path, "uid", "%lu vs %lu", (unsigned long)a->st_uid,
@@ -495,11 +525,58 @@ cmpattrs(const char *path, const struct stat *a, const struct stat *b)
 		    (unsigned long)b->st_nlink);
 	if (!(opt.excl & A_MTIME) && dirtimes)
 		cmptime(path, "mtime", &a->st_mtim, &b->st_mtim);
-	if (opt.atime && !(opt.excl & A_ATIME) && dirtimes)
+	/* readlink() updates a symlink's atime: not a stable attribute. */
+	if (opt.atime && !(opt.excl & A_ATIME) && dirtimes &&
+	    !S_ISLNK(a->st_mode))
 		cmptime(path, "atime", &a->st_atim, &b->st_atim);
 	if (!isdir && !(opt.excl & A_SIZE) && a->st_size != b->st_size)
 		diff(path, "size", "%lld vs %lld", (long long)a->st_size,
 		    (long long)b->st_size);
+}
+
+/*
+ * Compare the subdirectory "name" of pfd[].  Below fdkeep levels the parent
+ * descriptors are closed while the subtree is compared and reopened through
+ * "..", so the depth of a tree is not limited by RLIMIT_NOFILE.
+ */
+static void
+descend(int pfd[2], const char *name, const char *path)
+{
+	static const char *side[2] = {"A", "B"};
+	struct stat pst[2], st;
+	int cfd[2], i, release = depth >= fdkeep;
+
+	for (i = 0; i < 2; i++) {
+		cfd[i] = openro(pfd[i], name, O_DIRECTORY | O_NOFOLLOW);
+		if (cfd[i] < 0) {
+			ioerror(path, side[i], "open directory");
+			if (i == 1)
+				close(cfd[0]);
+			return;
+		}
+	}
+	if (release && fstat(pfd[0], &pst[0]) == 0 &&
+	    fstat(pfd[1], &pst[1]) == 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+	} else {
+		release = 0;
+	}
+	depth++;
+	cmpdir(cfd, path);
+	depth--;
+	for (i = 0; i < 2 && release; i++) {
+		pfd[i] = openro(cfd[i], "..", O_DIRECTORY);
+		if (pfd[i] < 0 || fstat(pfd[i], &st) < 0 ||
+		    st.st_dev != pst[i].st_dev || st.st_ino != pst[i].st_ino) {
+			errno = pfd[i] < 0 ? errno : ESTALE;
+			ioerror(path, side[i], "reopen parent");
+			fprintf(stderr, "treecmp: cannot continue\n");
+			exit(2);
+		}
+	}
+	close(cfd[0]);
+	close(cfd[1]);
 }
 
 /* Compare one entry that exists in both trees. */
@@ -511,8 +588,8 @@ cmpentry(int pfd[2], const char *name, const char *path, const struct stat *a,
 
 	nentries++;
 	if ((a->st_mode & S_IFMT) != (b->st_mode & S_IFMT)) {
-		diff(path, "type", "%s vs %s", typename(a->st_mode),
-		    typename(b->st_mode));
+		diff(path, "type", "%s vs %s", typestr(a->st_mode),
+		    typestr(b->st_mode));
 		return;
 	}
 	cmpattrs(path, a, b);
@@ -525,40 +602,13 @@ cmpentry(int pfd[2], const char *name, const char *path, const struct stat *a,
 		if (opt.holes)
 			cmpholes(pfd, name, path, a, b);
 	} else if (S_ISLNK(a->st_mode) && !(opt.excl & A_TARGET)) {
-		char ta[PATH_MAX + 1], tb[PATH_MAX + 1];
-		ssize_t la = readlinkat(pfd[0], name, ta, PATH_MAX);
-		ssize_t lb = readlinkat(pfd[1], name, tb, PATH_MAX);
-
-		if (la < 0)
-			ioerror(path, "A", "readlink");
-		if (lb < 0)
-			ioerror(path, "B", "readlink");
-		if (la >= 0 && lb >= 0) {
-			ta[la] = tb[lb] = '\0';
-			if (la != lb || memcmp(ta, tb, (size_t)la) != 0)
-				diff(path, "target", "'%s' vs '%s'", ta, tb);
-		}
+		cmptarget(pfd, name, path);
 	} else if ((S_ISCHR(a->st_mode) || S_ISBLK(a->st_mode)) &&
 	    !(opt.excl & A_RDEV) && a->st_rdev != b->st_rdev) {
 		diff(path, "rdev", "%u:%u vs %u:%u", major(a->st_rdev),
 		    minor(a->st_rdev), major(b->st_rdev), minor(b->st_rdev));
 	} else if (isdir) {
-		int cfd[2];
-
-		cfd[0] = openro(pfd[0], name, O_DIRECTORY | O_NOFOLLOW);
-		if (cfd[0] < 0) {
-			ioerror(path, "A", "open directory");
-			return;
-		}
-		cfd[1] = openro(pfd[1], name, O_DIRECTORY | O_NOFOLLOW);
-		if (cfd[1] < 0) {
-			ioerror(path, "B", "open directory");
-			close(cfd[0]);
-			return;
-		}
-		cmpdir(cfd, path);
-		close(cfd[0]);
-		close(cfd[1]);
+		descend(pfd, name, path);
 	}
 }
 
@@ -634,7 +684,7 @@ onlyin(int side, int dfd, const char *name, const char *path)
 	const char *t = "?";
 
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		t = typename(st.st_mode);
+		t = typestr(st.st_mode);
 	nentries++;
 	if (side == 0)
 		diff(path, "exists", "%s vs missing", t);
@@ -645,7 +695,7 @@ onlyin(int side, int dfd, const char *name, const char *path)
 static void
 cmpdir(int dfd[2], const char *rel)
 {
-	size_t n[2] = { 0, 0 }, i = 0, j = 0;
+	size_t n[2] = {0, 0}, i = 0, j = 0;
 	char **v[2];
 
 	v[0] = readnames(dfd[0], &n[0]);
@@ -684,7 +734,7 @@ cmpdir(int dfd[2], const char *rel)
 			if (fstatat(dfd[0], name, &sa, AT_SYMLINK_NOFOLLOW) < 0)
 				ioerror(path, "A", "stat");
 			else if (fstatat(dfd[1], name, &sb,
-			    AT_SYMLINK_NOFOLLOW) < 0)
+			             AT_SYMLINK_NOFOLLOW) < 0)
 				ioerror(path, "B", "stat");
 			else
 				cmpentry(dfd, name, path, &sa, &sb);
@@ -700,10 +750,8 @@ cmpdir(int dfd[2], const char *rel)
 }
 
 static int
-cmplink(const void *x, const void *y, int side)
+cmplink(const struct linkrec *a, const struct linkrec *b, int side)
 {
-	const struct linkrec *a = x, *b = y;
-
 	if (a->dev[side] != b->dev[side])
 		return a->dev[side] < b->dev[side] ? -1 : 1;
 	if (a->ino[side] != b->ino[side])
@@ -711,96 +759,118 @@ cmplink(const void *x, const void *y, int side)
 	return 0;
 }
 
-static struct linkrec *sortbase;
 static int sortside;
 
 static int
 cmplinkidx(const void *x, const void *y)
 {
 	size_t a = *(const size_t *)x, b = *(const size_t *)y;
-	int c = cmplink(&sortbase[a], &sortbase[b], sortside);
+	int c = cmplink(&links[a], &links[b], sortside);
 
 	if (c != 0)
 		return c;
 	return a < b ? -1 : a > b;
 }
 
-/* The first other path in i's group on a side, or NULL if alone. */
-static const char *
-partner(size_t i, int side)
+/* "{p, q, ...}": the other paths in i's group on one side. */
+static void
+putgroup(const size_t *ord, size_t i, int side)
 {
-	size_t r = links[i].rep[side], k;
+	const struct linkrec *l = &links[i];
+	size_t k, shown = 0;
 
-	if (r != i)
-		return links[r].path;
-	for (k = i + 1; k < nlinks; k++)
-		if (links[k].rep[side] == i)
-			return links[k].path;
-	return NULL;
+	putchar('{');
+	for (k = l->first[side]; k < l->first[side] + l->count[side]; k++) {
+		if (ord[k] == i)
+			continue;
+		if (shown == 4) {
+			printf(", ... %zu more", l->count[side] - 1 - shown);
+			break;
+		}
+		if (shown++ > 0)
+			printf(", ");
+		putpath(stdout, links[ord[k]].path);
+	}
+	putchar('}');
 }
 
-/* Paths sharing an inode must be the same sets in A and B. */
+/*
+ * Paths sharing an inode must form the same groups in A and B.  Group each
+ * side by inode; a path is reported when its A group and B group differ,
+ * i.e. when a member of its A group lies in another B group or the two
+ * groups differ in size.
+ */
 static void
 cmphardlinks(void)
 {
-	size_t *idx, i, k;
+	size_t *ord[2], i, k;
+	unsigned char *bad;
 	int side;
 
 	if (nlinks == 0)
 		return;
-	idx = xmalloc(nlinks * sizeof(*idx));
 	for (side = 0; side < 2; side++) {
+		ord[side] = xmalloc(nlinks * sizeof(size_t));
 		for (i = 0; i < nlinks; i++)
-			idx[i] = i;
-		sortbase = links;
+			ord[side][i] = i;
 		sortside = side;
-		qsort(idx, nlinks, sizeof(*idx), cmplinkidx);
+		qsort(ord[side], nlinks, sizeof(size_t), cmplinkidx);
 		for (i = 0; i < nlinks; i = k) {
-			for (k = i; k < nlinks && cmplink(&links[idx[i]],
-			    &links[idx[k]], side) == 0; k++)
-				links[idx[k]].rep[side] = idx[i];
+			for (k = i; k < nlinks &&
+			     cmplink(&links[ord[side][i]], &links[ord[side][k]],
+			         side) == 0;
+			     k++)
+				continue;
+			for (size_t m = i; m < k; m++) {
+				links[ord[side][m]].first[side] = i;
+				links[ord[side][m]].count[side] = k - i;
+			}
 		}
 	}
-	free(idx);
+	/* bad[g]: A group starting at ord[0][g] is not one whole B group. */
+	bad = xmalloc(nlinks);
+	memset(bad, 0, nlinks);
 	for (i = 0; i < nlinks; i++) {
-		const char *pa, *pb;
+		const struct linkrec *l = &links[i];
+		const struct linkrec *head = &links[ord[0][l->first[0]]];
 
-		if (links[i].rep[0] == links[i].rep[1])
+		if (l->first[1] != head->first[1] || l->count[0] != l->count[1])
+			bad[l->first[0]] = 1;
+	}
+	for (i = 0; i < nlinks; i++) {
+		if (!bad[links[i].first[0]])
 			continue;
-		pa = partner(i, 0);
-		pb = partner(i, 1);
 		ndiff++;
 		if (opt.quiet)
 			continue;
 		putpath(stdout, links[i].path);
 		printf(": hardlinks: ");
-		if (pa != NULL) {
-			printf("linked with ");
-			putpath(stdout, pa);
-		} else {
-			printf("not linked");
-		}
+		putgroup(ord[0], i, 0);
 		printf(" vs ");
-		if (pb != NULL) {
-			printf("linked with ");
-			putpath(stdout, pb);
-		} else {
-			printf("not linked");
-		}
+		putgroup(ord[1], i, 1);
 		putchar('\n');
 	}
+	free(bad);
+	free(ord[0]);
+	free(ord[1]);
 }
 
-/* Deep trees keep two descriptors open per level. */
+/* Each directory level kept open costs two descriptors. */
 static void
-raisefdlimit(void)
+setfdkeep(void)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
 	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 2 * fdkeep + 32)
+		fdkeep =
+		    rl.rlim_cur > 48 ? (unsigned)(rl.rlim_cur - 32) / 2 : 8;
 }
 
 int
@@ -826,8 +896,8 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			if (parse_res(optarg, &opt.res_ns) < 0) {
-				fprintf(stderr, "treecmp: bad resolution '%s'\n",
-				    optarg);
+				fprintf(stderr,
+				    "treecmp: bad resolution '%s'\n", optarg);
 				usage();
 			}
 			break;
@@ -841,7 +911,7 @@ main(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		usage();
-	raisefdlimit();
+	setfdkeep();
 	buf[0] = xmalloc(CMPBUF);
 	buf[1] = xmalloc(CMPBUF);
 
@@ -864,13 +934,14 @@ main(int argc, char **argv)
 	if (!(opt.excl & A_HARDLINKS))
 		cmphardlinks();
 
-	if (ndiff == 0)
+	if (ioerr)
+		printf("treecmp: I/O errors, %lu difference%s (%lu entries)\n",
+		    ndiff, ndiff == 1 ? "" : "s", nentries);
+	else if (ndiff == 0)
 		printf("treecmp: identical (%lu entries)\n", nentries);
 	else
 		printf("treecmp: %lu difference%s (%lu entries)\n", ndiff,
 		    ndiff == 1 ? "" : "s", nentries);
-	if (ioerr)
-		fprintf(stderr, "treecmp: there were I/O errors\n");
 	fflush(stdout);
 	return ioerr ? 2 : ndiff ? 1 : 0;
 }
