@@ -10,6 +10,7 @@
 struct vnode;
 struct vattr;
 struct mount;
+struct uio;
 
 struct vfsops {
 	const char *vfs_name;
@@ -28,6 +29,18 @@ struct vfsops {
 	int (*vfs_newvnode)(struct mount *, struct vnode *dvp,
 	    struct vnode *vp, struct vattr *, kauth_cred_t, void *extra,
 	    size_t *keylen, const void **new_key);
+	/*
+	 * Optional: make an empty file system on devvp (opened for writing;
+	 * its size is va_size), with fs-specific "name=value,..." options.
+	 */
+	int (*vfs_newfs)(struct vnode *devvp, const char *options);
+	/*
+	 * Optional: check the file system on devvp; repair when options has
+	 * "repair".  Human-readable findings go to report; *nproblems counts
+	 * them.  Returns 0 when the check ran (clean or not).
+	 */
+	int (*vfs_fsck)(struct vnode *devvp, const char *options,
+	    struct uio *report, int *nproblems);
 	void (*vfs_init)(void);
 	void (*vfs_done)(void);
 	const struct vnodeopv_desc *const *vfs_opv_descs;
