@@ -6,6 +6,7 @@
 #include "sys/vnode.h"
 #include "sys/mount.h"
 #include "sys/namei.h"
+#include "sys/buf.h"
 #include "sys/file.h"
 #include "sys/uio.h"
 #include "rumpvfs_if_priv.h"
