@@ -44,7 +44,7 @@ KERN_CFLAGS := $(CFLAGS_COMMON) -fvisibility=hidden -DVNODE_LOCKDEBUG \
 KERN_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(KERN_SRCS)) \
 	$(patsubst $(GEN)/%.c,$(B)/obj/gen/%.o,$(KERN_GENSRCS))
 
-USER_CFLAGS := $(CFLAGS_COMMON) -D_GNU_SOURCE -Iinclude -I$(PUBINC)
+USER_CFLAGS := $(CFLAGS_COMMON) -D_GNU_SOURCE -DUKFS_VERSION='"$(VERSION)"' -Iinclude -I$(PUBINC)
 
 RUMPUSER_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard rumpuser/*.c))
 LIBUKFS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard libukfs/*.c))

@@ -1,0 +1,54 @@
+/*
+ * libukfs internals: the mount object, kernel entry and exit, and the
+ * translation between host and kernel values.  Not installed.
+ */
+#ifndef _UKFS_INT_H_
+#define _UKFS_INT_H_
+
+#include <pthread.h>
+
+#include <rump/rump.h>
+
+#include "ukfs.h"
+
+#define UKFS_TYPELEN 32
+
+struct ukfs {
+	pthread_mutex_t u_lock; /* serialises use of u_lwp */
+	struct lwp *u_lwp;      /* the mount's kernel process */
+	unsigned u_index;       /* N of /dev/ukfsN and /ukfs/N */
+	int u_imgfd;            /* host fd holding the image lock */
+	int u_rdonly;
+	char u_fstype[UKFS_TYPELEN];
+	char *u_image;
+	char u_dev[32]; /* /dev/ukfsN */
+	char u_mnt[32]; /* /ukfs/N */
+};
+
+/*
+ * Run the calling thread as the mount's process: every rump_sys_* call
+ * between ukfs_enter() and ukfs_leave() sees the image as its root.
+ * ukfs_leave() keeps errno.
+ */
+void ukfs_enter(struct ukfs *u);
+void ukfs_leave(struct ukfs *u);
+
+/* EINVAL/EFAULT for a NULL ukfs or path; 0 when usable. */
+int ukfs_check(const struct ukfs *u, const char *path);
+
+/* Set the calling thread's ukfs_errmsg() (printf-style) and errno. */
+void ukfs_seterr(int error, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void ukfs_clearerr(void);
+
+/* Host <-> kernel values (ukfs_conv.c). */
+int ukfs_conv_oflags(int hostflags, int *rumpflags);
+int ukfs_conv_atflags(int hostflags, int *rumpflags);
+int ukfs_conv_dirfd(int hostfd);
+void ukfs_conv_stat(const struct rump_stat *rs, struct stat *st);
+void ukfs_conv_xstat(const struct rump_stat *rs, struct ukfs_xstat *xst);
+void ukfs_conv_statvfs(const struct rump_statvfs *rs, struct statvfs *sv);
+int ukfs_conv_times(const struct timespec *in, struct rump_timespec *out);
+uint64_t ukfs_conv_dev(dev_t dev);
+
+#endif /* _UKFS_INT_H_ */
