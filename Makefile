@@ -143,6 +143,9 @@ $(B)/tests/%: tests/%.c $(LIBUKFS) | $(GENHDRS)
 	$(CC) $(USER_CFLAGS) -Ilibukfs -o $@ $< -L$(B)/lib -lukfs -lrump \
 	    $(LDFLAGS_COMMON) -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
 
+# Further parts keep their build rules beside their sources.
+-include libp2k/p2k.mk fuse-bridge/fuse.mk tests/fuzz/fuzz.mk bench/bench.mk
+
 # --- top-level jobs ---------------------------------------------------------
 deps:
 	@sh tools/deps.sh

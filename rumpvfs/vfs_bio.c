@@ -3,11 +3,13 @@
  * logical block), written back lazily, bounded in total size.
  *
  * One mutex (bufcache_lock) protects the hash, the LRU lists, every
- * vnode's buffer list and dirty count, the memory totals, and the B_BUSY
- * and B_DELWRI bits.  The other bits of a busy buffer belong to its owner,
- * who may change them without the lock.  Nobody else writes them: a thread
- * that waits for a busy buffer counts itself in bufcache_nwaiters instead
- * of setting B_WANTED, so an owner's unlocked update cannot lose a wakeup.
+ * vnode's buffer list and dirty count, the memory totals, and the cache's
+ * own view of each buffer (busy, dirty) kept in a private wrapper, struct
+ * cbuf.  b_flags belongs to whoever owns the buffer (holds it busy), who
+ * may change it without the lock; nobody else reads or writes it.  So a
+ * thread that waits for a busy buffer counts itself in bufcache_nwaiters
+ * rather than setting B_WANTED, and no update of the owner's can be lost.
+ * B_BUSY and B_DELWRI in b_flags mirror the private state for the owner.
  *
  * I/O is synchronous: VOP_STRATEGY has finished the transfer when it
  * returns.  It is never called with the lock held, since it may block on
@@ -34,6 +36,15 @@
 /* Larger than any block a file system uses; bigger requests are damage. */
 #define BUF_MAXSIZE (1 << 24)
 
+/* Every cached buffer is one of these; struct buf comes first. */
+struct cbuf {
+	struct buf cb_buf;
+	unsigned cb_state;
+#define CB_BUSY	 0x1 /* owned by a thread, off the LRU lists */
+#define CB_DIRTY 0x2 /* counted in v_ndirty and bufcache_dirtymem */
+};
+#define CB(bp) ((struct cbuf *)(bp))
+
 LIST_HEAD(bufhashhead, buf);
 TAILQ_HEAD(buflru, buf);
 
@@ -50,7 +61,7 @@ static struct buflru buflru_dirty;
 
 static size_t bufcache_limit;
 static size_t bufcache_inuse;	 /* sum of b_bufsize */
-static size_t bufcache_dirtymem; /* sum of b_bufsize of B_DELWRI buffers */
+static size_t bufcache_dirtymem; /* sum of b_bufsize of CB_DIRTY buffers */
 
 static size_t
 bufhash_index(const struct vnode *vp, daddr_t lblkno)
@@ -119,15 +130,16 @@ buf_wakeup_locked(void)
 static struct buflru *
 buf_lru(const struct buf *bp)
 {
-	return (bp->b_flags & B_DELWRI) ? &buflru_dirty : &buflru_clean;
+	return (CB(bp)->cb_state & CB_DIRTY) ? &buflru_dirty : &buflru_clean;
 }
 
 /* Make an idle buffer ours: busy and off its LRU list. */
 static void
 buf_take_locked(struct buf *bp)
 {
-	KASSERT(!(bp->b_flags & B_BUSY));
+	KASSERT(!(CB(bp)->cb_state & CB_BUSY));
 	TAILQ_REMOVE(buf_lru(bp), bp, b_freelist);
+	CB(bp)->cb_state |= CB_BUSY;
 	bp->b_flags |= B_BUSY;
 }
 
@@ -135,10 +147,11 @@ buf_take_locked(struct buf *bp)
 static void
 buf_setdirty_locked(struct buf *bp)
 {
-	KASSERT(bp->b_flags & B_BUSY);
-	if (bp->b_flags & B_DELWRI)
-		return;
+	KASSERT(CB(bp)->cb_state & CB_BUSY);
 	bp->b_flags |= B_DELWRI;
+	if (CB(bp)->cb_state & CB_DIRTY)
+		return;
+	CB(bp)->cb_state |= CB_DIRTY;
 	bp->b_vp->v_ndirty++;
 	bufcache_dirtymem += bp->b_bufsize;
 }
@@ -146,10 +159,11 @@ buf_setdirty_locked(struct buf *bp)
 static void
 buf_clrdirty_locked(struct buf *bp)
 {
-	KASSERT(bp->b_flags & B_BUSY);
-	if (!(bp->b_flags & B_DELWRI))
-		return;
+	KASSERT(CB(bp)->cb_state & CB_BUSY);
 	bp->b_flags &= ~B_DELWRI;
+	if (!(CB(bp)->cb_state & CB_DIRTY))
+		return;
+	CB(bp)->cb_state &= ~CB_DIRTY;
 	KASSERT(bp->b_vp->v_ndirty > 0);
 	bp->b_vp->v_ndirty--;
 	bufcache_dirtymem -= bp->b_bufsize;
@@ -158,9 +172,12 @@ buf_clrdirty_locked(struct buf *bp)
 static struct buf *
 buf_alloc_locked(struct vnode *vp, daddr_t lblkno, size_t size)
 {
+	struct cbuf *cb;
 	struct buf *bp;
 
-	bp = kmem_zalloc(sizeof(*bp), KM_SLEEP);
+	cb = kmem_zalloc(sizeof(*cb), KM_SLEEP);
+	cb->cb_state = CB_BUSY;
+	bp = &cb->cb_buf;
 	bp->b_data = kmem_alloc(size, KM_SLEEP);
 	bp->b_flags = B_BUSY;
 	bp->b_bcount = size;
@@ -181,14 +198,14 @@ buf_alloc_locked(struct vnode *vp, daddr_t lblkno, size_t size)
 static void
 buf_free_locked(struct buf *bp)
 {
-	KASSERT(bp->b_flags & B_BUSY);
+	KASSERT(CB(bp)->cb_state & CB_BUSY);
 	buf_clrdirty_locked(bp);
 	LIST_REMOVE(bp, b_hash);
 	LIST_REMOVE(bp, b_vnbufs);
 	bufcache_nbufs--;
 	bufcache_inuse -= bp->b_bufsize;
 	kmem_free(bp->b_data, bp->b_bufsize);
-	kmem_free(bp, sizeof(*bp));
+	kmem_free(CB(bp), sizeof(struct cbuf));
 	buf_wakeup_locked();
 }
 
@@ -267,7 +284,7 @@ buf_makeroom_locked(size_t need)
 		if ((bp = buf_victim_locked()) == NULL)
 			break;
 		buf_take_locked(bp);
-		if (bp->b_flags & B_DELWRI) {
+		if (CB(bp)->cb_state & CB_DIRTY) {
 			dropped = true;
 			if ((error = buf_writeout_locked(bp)) != 0)
 				buf_lost(bp, error);
@@ -288,7 +305,7 @@ buf_resize_locked(struct buf *bp, size_t size)
 	void *data;
 	int error;
 
-	if (bp->b_flags & B_DELWRI) {
+	if (CB(bp)->cb_state & CB_DIRTY) {
 		if ((error = buf_writeout_locked(bp)) != 0)
 			buf_lost(bp, error);
 	}
@@ -309,17 +326,20 @@ buf_resize_locked(struct buf *bp, size_t size)
 /*
  * Give back a buffer we own.  A buffer that is clean and invalid, failed
  * or never filled is freed; anything else goes to the tail of its LRU
- * list (the head with B_AGE, B_INVAL or B_NOCACHE).
+ * list (the head with B_AGE, B_INVAL or B_NOCACHE).  The owner's B_DELWRI
+ * decides whether it is dirty.
  */
 static void
 buf_release_locked(struct buf *bp, int set)
 {
 	unsigned flags;
 
-	KASSERT(bp->b_flags & B_BUSY);
-	if (set & B_DELWRI)
+	KASSERT(CB(bp)->cb_state & CB_BUSY);
+	bp->b_flags |= (unsigned)set;
+	if (bp->b_flags & B_DELWRI)
 		buf_setdirty_locked(bp);
-	bp->b_flags |= (unsigned)set & ~(unsigned)B_DELWRI;
+	else
+		buf_clrdirty_locked(bp);
 	flags = bp->b_flags;
 	if (!(flags & B_DELWRI) &&
 	    ((flags & (B_INVAL | B_NOCACHE | B_ERROR)) || !(flags & B_DONE))) {
@@ -329,6 +349,7 @@ buf_release_locked(struct buf *bp, int set)
 	bp->b_flags &= ~(B_BUSY | B_AGE | B_INVAL | B_NOCACHE | B_ERROR |
 	    B_READ | B_WANTED);
 	bp->b_error = 0;
+	CB(bp)->cb_state &= ~CB_BUSY;
 	if (flags & (B_AGE | B_INVAL | B_NOCACHE))
 		TAILQ_INSERT_HEAD(buf_lru(bp), bp, b_freelist);
 	else
@@ -346,7 +367,7 @@ getblk(struct vnode *vp, daddr_t lblkno, int size)
 	for (;;) {
 		bp = bufhash_lookup_locked(vp, lblkno);
 		if (bp != NULL) {
-			if (bp->b_flags & B_BUSY) {
+			if (CB(bp)->cb_state & CB_BUSY) {
 				/* it may be gone when we wake: look again */
 				buf_wait_locked();
 				continue;
@@ -501,8 +522,9 @@ biowait(struct buf *bp)
 }
 
 /*
- * Write the vnode's idle or soon-idle dirty buffers whose B_META bit is
- * `meta`.  Returns the first error.
+ * Write the vnode's dirty buffers whose B_META bit is `meta`, waiting for
+ * busy dirty ones (their B_META is the owner's business until released).
+ * Returns the first error.
  */
 static int
 buf_flushpass_locked(struct vnode *vp, unsigned meta)
@@ -513,12 +535,14 @@ buf_flushpass_locked(struct vnode *vp, unsigned meta)
 restart:
 	for (bp = LIST_FIRST(&vp->v_bufs); bp != NULL; bp = nbp) {
 		nbp = LIST_NEXT(bp, b_vnbufs);
-		if (!(bp->b_flags & B_DELWRI) || (bp->b_flags & B_META) != meta)
+		if (!(CB(bp)->cb_state & CB_DIRTY))
 			continue;
-		if (bp->b_flags & B_BUSY) {
+		if (CB(bp)->cb_state & CB_BUSY) {
 			buf_wait_locked();
 			goto restart;
 		}
+		if ((bp->b_flags & B_META) != meta)
+			continue;
 		buf_take_locked(bp);
 		if ((e = buf_writeout_locked(bp)) != 0 && error == 0)
 			error = e;
@@ -558,12 +582,12 @@ vinvalbuf(struct vnode *vp, bool save)
 restart:
 	LIST_FOREACH_SAFE(bp, &vp->v_bufs, b_vnbufs, nbp)
 	{
-		if (bp->b_flags & B_BUSY) {
+		if (CB(bp)->cb_state & CB_BUSY) {
 			buf_wait_locked();
 			goto restart;
 		}
 		buf_take_locked(bp);
-		if (save && (bp->b_flags & B_DELWRI)) {
+		if (save && (CB(bp)->cb_state & CB_DIRTY)) {
 			/* dirtied again since the flush */
 			if ((e = buf_writeout_locked(bp)) != 0 && error == 0)
 				error = e;
@@ -587,7 +611,7 @@ restart:
 	{
 		if (bp->b_lblkno < lblkno)
 			continue;
-		if (bp->b_flags & B_BUSY) {
+		if (CB(bp)->cb_state & CB_BUSY) {
 			buf_wait_locked();
 			goto restart;
 		}

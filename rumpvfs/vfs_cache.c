@@ -7,7 +7,7 @@
  * vnode layer calls cache_purge() when either is reclaimed.  A hit takes
  * its reference with vrefcnt_tryget(), which refuses a vnode that is going
  * away.  Lock order: nc_lock, then the vnode-cache lock (inside
- * vrefcnt_tryget).
+ * vrefcnt_tryget); vrele() is only called without nc_lock.
  *
  * The number of entries is bounded (RUMP_NCACHE); the least recently used
  * entry makes room for a new one.  Names longer than NCHNAMLEN are not
@@ -139,13 +139,21 @@ cache_enter(struct vnode *dvp, struct vnode *vp, const char *name,
 
 	mutex_enter(&nc_lock);
 	/*
-	 * A vnode whose reclaim has begun may already have been purged; an
-	 * entry made now would outlive it.  The state was set before the
-	 * purge took nc_lock, so under nc_lock we see it.
+	 * A vnode whose reclaim has begun may have been purged already, and
+	 * an entry made now would outlive it.  Reclaim marks the vnode before
+	 * it purges (under nc_lock), so a vnode that vrefcnt_tryget still
+	 * accepts here will be purged after we are done.  The extra
+	 * references are never the last ones: the caller holds its own.
 	 */
-	if (dvp->v_state != VS_ACTIVE || vp->v_state != VS_ACTIVE) {
+	if (!vrefcnt_tryget(vp)) {
 		mutex_exit(&nc_lock);
 		kmem_free(ncp, NC_SIZE(namelen));
+		return;
+	}
+	if (!vrefcnt_tryget(dvp)) {
+		mutex_exit(&nc_lock);
+		kmem_free(ncp, NC_SIZE(namelen));
+		vrele(vp);
 		return;
 	}
 	if ((old = nc_lookup_locked(dvp, name, namelen, hash)) != NULL)
@@ -158,6 +166,8 @@ cache_enter(struct vnode *dvp, struct vnode *vp, const char *name,
 	TAILQ_INSERT_TAIL(&nc_lru, ncp, nc_lru);
 	nc_count++;
 	mutex_exit(&nc_lock);
+	vrele(dvp);
+	vrele(vp);
 }
 
 void
