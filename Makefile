@@ -169,3 +169,36 @@ clean:
 .SECONDARY:
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# --- installation -------------------------------------------------------------
+BINDIR	:= $(DESTDIR)$(PREFIX)/bin
+LIBDIR	:= $(DESTDIR)$(PREFIX)/lib
+INCDIR	:= $(DESTDIR)$(PREFIX)/include
+MANDIR	:= $(DESTDIR)$(PREFIX)/share/man
+PCDIR	:= $(LIBDIR)/pkgconfig
+
+$(B)/ukfs.pc: Makefile
+	@mkdir -p $(dir $@)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+	    'includedir=$${prefix}/include' '' 'Name: ukfs' \
+	    'Description: file-system images in user space' \
+	    'Version: $(VERSION)' 'Libs: -L$${libdir} -lukfs -lrump' \
+	    'Cflags: -I$${includedir}' > $@
+
+install: all $(B)/ukfs.pc
+	install -d $(BINDIR) $(LIBDIR) $(INCDIR)/rump $(PCDIR) $(MANDIR)/man1 \
+	    $(MANDIR)/man3 $(MANDIR)/man8
+	install -m 755 $(UKFS) $(BINDIR)/ukfs
+	for t in $(TOOLS); do ln -sf ukfs $(BINDIR)/ukfs-$$t; done
+	install -m 755 $(LIBRUMP) $(LIBDIR)/librump.so.$(SOMAJOR)
+	ln -sf librump.so.$(SOMAJOR) $(LIBDIR)/librump.so
+	install -m 755 $(LIBUKFS) $(LIBDIR)/libukfs.so.$(SOMAJOR)
+	ln -sf libukfs.so.$(SOMAJOR) $(LIBDIR)/libukfs.so
+	install -m 644 libukfs/ukfs.h $(INCDIR)/ukfs.h
+	install -m 644 include/rump/rump.h include/rump/rumpdefs.h \
+	    $(PUBINC)/rump/*.h $(INCDIR)/rump/
+	install -m 644 $(B)/ukfs.pc $(PCDIR)/ukfs.pc
+	for m in man/*.[1-9]; do \
+	    s=$${m##*.}; install -m 644 $$m $(MANDIR)/man$$s/; done
+
+.PHONY: install
