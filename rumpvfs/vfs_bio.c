@@ -21,6 +21,12 @@
  * When memory is needed the oldest clean buffer goes first, as dropping it
  * costs nothing; dirty ones are written and dropped once they hold more
  * than half the limit or no clean buffer is left.
+ *
+ * A thread that holds buffers busy never writes a dirty victim back: the
+ * victim's strategy may have to read a block (an indirect block, say) that
+ * this very thread holds, and would wait for it forever.  Such a thread
+ * takes clean victims only, and when there are none it goes over the
+ * limit for a moment; the next thread that holds nothing writes back.
  */
 #include "sys/param.h"
 #include "sys/buf.h"
@@ -30,9 +36,9 @@
 #include "rumpvfs_if_priv.h"
 
 #define BUFCACHE_DEFAULT_MB 64
-#define BUFCACHE_MINMEM	    ((size_t)4 << 20)
-#define BUFHASH_MINSIZE	    1024
-#define BUFHASH_MAXSIZE	    ((size_t)1 << 24)
+#define BUFCACHE_MINMEM     ((size_t)4 << 20)
+#define BUFHASH_MINSIZE     1024
+#define BUFHASH_MAXSIZE     ((size_t)1 << 24)
 /* Larger than any block a file system uses; bigger requests are damage. */
 #define BUF_MAXSIZE (1 << 24)
 
@@ -40,7 +46,7 @@
 struct cbuf {
 	struct buf cb_buf;
 	unsigned cb_state;
-#define CB_BUSY	 0x1 /* owned by a thread, off the LRU lists */
+#define CB_BUSY  0x1 /* owned by a thread, off the LRU lists */
 #define CB_DIRTY 0x2 /* counted in v_ndirty and bufcache_dirtymem */
 };
 #define CB(bp) ((struct cbuf *)(bp))
@@ -60,8 +66,11 @@ static struct buflru buflru_clean;
 static struct buflru buflru_dirty;
 
 static size_t bufcache_limit;
-static size_t bufcache_inuse;	 /* sum of b_bufsize */
+static size_t bufcache_inuse;    /* sum of b_bufsize */
 static size_t bufcache_dirtymem; /* sum of b_bufsize of CB_DIRTY buffers */
+
+/* Buffers this thread holds busy (I/O is synchronous: taker releases). */
+static _Thread_local unsigned buf_nheld;
 
 static size_t
 bufhash_index(const struct vnode *vp, daddr_t lblkno)
@@ -128,7 +137,7 @@ buf_wakeup_locked(void)
 }
 
 static struct buflru *
-buf_lru(const struct buf *bp)
+buf_lru(struct buf *bp)
 {
 	return (CB(bp)->cb_state & CB_DIRTY) ? &buflru_dirty : &buflru_clean;
 }
@@ -141,6 +150,7 @@ buf_take_locked(struct buf *bp)
 	TAILQ_REMOVE(buf_lru(bp), bp, b_freelist);
 	CB(bp)->cb_state |= CB_BUSY;
 	bp->b_flags |= B_BUSY;
+	buf_nheld++;
 }
 
 /* Dirtiness changes only while the buffer is busy (off the LRU lists). */
@@ -188,6 +198,7 @@ buf_alloc_locked(struct vnode *vp, daddr_t lblkno, size_t size)
 	LIST_INSERT_HEAD(&bufhash[bufhash_index(vp, lblkno)], bp, b_hash);
 	LIST_INSERT_HEAD(&vp->v_bufs, bp, b_vnbufs);
 	bufcache_inuse += size;
+	buf_nheld++;
 	if (++bufcache_nbufs > 2 * (bufhash_mask + 1) &&
 	    bufhash_mask + 1 < BUFHASH_MAXSIZE)
 		bufhash_grow_locked();
@@ -206,6 +217,7 @@ buf_free_locked(struct buf *bp)
 	bufcache_inuse -= bp->b_bufsize;
 	kmem_free(bp->b_data, bp->b_bufsize);
 	kmem_free(CB(bp), sizeof(struct cbuf));
+	buf_nheld--;
 	buf_wakeup_locked();
 }
 
@@ -252,7 +264,7 @@ static void
 buf_lost(const struct buf *bp, int error)
 {
 	kprintf("bufcache: write of block %lld of vnode %p failed (error %d);"
-		" data lost\n",
+	        " data lost\n",
 	    (long long)bp->b_lblkno, (const void *)bp->b_vp, error);
 }
 
@@ -262,6 +274,8 @@ buf_victim_locked(void)
 	struct buf *clean = TAILQ_FIRST(&buflru_clean);
 	struct buf *dirty = TAILQ_FIRST(&buflru_dirty);
 
+	if (buf_nheld > 0)
+		return clean; /* see the top of the file */
 	if (dirty != NULL &&
 	    (clean == NULL || bufcache_dirtymem > bufcache_limit / 2))
 		return dirty;
@@ -270,7 +284,7 @@ buf_victim_locked(void)
 
 /*
  * Evict idle buffers until `need` more bytes fit under the limit, or none
- * is left (then the caller goes over the limit rather than wait).  Returns
+ * may go (then the caller goes over the limit rather than wait).  Returns
  * true if the lock was dropped on the way, for writing a dirty victim.
  */
 static bool
@@ -346,10 +360,11 @@ buf_release_locked(struct buf *bp, int set)
 		buf_free_locked(bp);
 		return;
 	}
-	bp->b_flags &= ~(B_BUSY | B_AGE | B_INVAL | B_NOCACHE | B_ERROR |
-	    B_READ | B_WANTED);
+	bp->b_flags &= ~(
+	    B_BUSY | B_AGE | B_INVAL | B_NOCACHE | B_ERROR | B_READ | B_WANTED);
 	bp->b_error = 0;
 	CB(bp)->cb_state &= ~CB_BUSY;
+	buf_nheld--;
 	if (flags & (B_AGE | B_INVAL | B_NOCACHE))
 		TAILQ_INSERT_HEAD(buf_lru(bp), bp, b_freelist);
 	else
@@ -400,8 +415,7 @@ incore(struct vnode *vp, daddr_t lblkno)
 }
 
 int
-bread(struct vnode *vp, daddr_t lblkno, int size, int flags,
-    struct buf **bpp)
+bread(struct vnode *vp, daddr_t lblkno, int size, int flags, struct buf **bpp)
 {
 	struct buf *bp;
 	int error;
@@ -500,7 +514,7 @@ bawrite(struct buf *bp)
 	/* Nobody is left to hear about a failure but the console. */
 	if ((error = bwrite(bp)) != 0)
 		kprintf("bufcache: write of block %lld of vnode %p failed "
-			"(error %d)\n",
+		        "(error %d)\n",
 		    (long long)lblkno, (void *)vp, error);
 }
 

@@ -9,23 +9,23 @@
  * away.  Lock order: nc_lock, then the vnode-cache lock (inside
  * vrefcnt_tryget); vrele() is only called without nc_lock.
  *
- * The number of entries is bounded (RUMP_NCACHE); the least recently used
- * entry makes room for a new one.  Names longer than NCHNAMLEN are not
- * cached.
+ * The number of entries is bounded (RUMP_NCACHE; 0 turns the cache off);
+ * the least recently used entry makes room for a new one.  Names longer
+ * than NCHNAMLEN are not cached.
  */
 #include "sys/param.h"
 #include "sys/uio.h" /* vnode.h uses enum uio_rw */
 #include "sys/vnode.h"
 #include "sys/namei.h"
 
-#define NCHNAMLEN	   255
-#define NCACHE_DEFAULT	   65536
-#define NCHASH_MINSIZE	   64
-#define NCHASH_MAXSIZE	   ((size_t)1 << 20)
+#define NCHNAMLEN      255
+#define NCACHE_DEFAULT 65536
+#define NCHASH_MINSIZE 64
+#define NCHASH_MAXSIZE ((size_t)1 << 20)
 
 struct namecache {
 	LIST_ENTRY(namecache) nc_hash;
-	LIST_ENTRY(namecache) nc_vlist;	 /* on nc_vp->v_nclist */
+	LIST_ENTRY(namecache) nc_vlist;  /* on nc_vp->v_nclist */
 	LIST_ENTRY(namecache) nc_dvlist; /* on nc_dvp->v_dnclist */
 	TAILQ_ENTRY(namecache) nc_lru;
 	struct vnode *nc_dvp;
@@ -50,13 +50,13 @@ nc_hashval(const struct vnode *dvp, const char *name, size_t namelen)
 {
 	uint64_t p = (uint64_t)(uintptr_t)dvp;
 
-	return hash32_buf(name, namelen, (uint32_t)(p >> 4) ^
-	    (uint32_t)(p >> 32));
+	return hash32_buf(
+	    name, namelen, (uint32_t)(p >> 4) ^ (uint32_t)(p >> 32));
 }
 
 static struct namecache *
-nc_lookup_locked(const struct vnode *dvp, const char *name, size_t namelen,
-    uint32_t hash)
+nc_lookup_locked(
+    const struct vnode *dvp, const char *name, size_t namelen, uint32_t hash)
 {
 	struct namecache *ncp;
 
@@ -89,8 +89,8 @@ nc_cacheable(size_t namelen)
 }
 
 int
-cache_lookup(struct vnode *dvp, const char *name, size_t namelen,
-    struct vnode **vpp)
+cache_lookup(
+    struct vnode *dvp, const char *name, size_t namelen, struct vnode **vpp)
 {
 	struct namecache *ncp;
 	struct vnode *vp;
@@ -121,8 +121,8 @@ cache_lookup(struct vnode *dvp, const char *name, size_t namelen,
 }
 
 void
-cache_enter(struct vnode *dvp, struct vnode *vp, const char *name,
-    size_t namelen)
+cache_enter(
+    struct vnode *dvp, struct vnode *vp, const char *name, size_t namelen)
 {
 	struct namecache *ncp, *old;
 	uint32_t hash;
