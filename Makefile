@@ -119,7 +119,7 @@ $(LIBRUMP): $(KERN_OBJS) $(RUMPUSER_OBJS) rumpkern/librump.map
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ -Wl,-soname,librump.so.$(SOMAJOR) \
 	    -Wl,--version-script=rumpkern/librump.map -Wl,--no-undefined \
-	    $(KERN_OBJS) $(RUMPUSER_OBJS) $(LDFLAGS_COMMON) -lpthread
+	    $(KERN_OBJS) $(RUMPUSER_OBJS) $(LDFLAGS_COMMON) -lz -lpthread
 	ln -sf librump.so $(B)/lib/librump.so.$(SOMAJOR)
 
 $(LIBUKFS): $(LIBUKFS_OBJS) $(LIBRUMP)
