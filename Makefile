@@ -58,7 +58,7 @@ GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
 LIBRUMP := $(B)/lib/librump.so
 LIBUKFS := $(B)/lib/libukfs.so
 UKFS	:= $(B)/bin/ukfs
-TOOLS	:= ls cat stat cp
+TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info
 TOOL_LINKS := $(addprefix $(B)/bin/ukfs-,$(TOOLS))
 RPATH	:= -Wl,-rpath,'$$ORIGIN/../lib'
 
@@ -67,13 +67,13 @@ TEST_PROGS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
 all: $(LIBRUMP) $(LIBUKFS) $(UKFS) $(TOOL_LINKS) $(TEST_PROGS)
 
 # --- generated interfaces ---------------------------------------------------
-$(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h $(GEN)/rump_syscalls.c: \
+$(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h $(GEN)/rump_syscalls.c &: \
     rumpvfs/syscalls.master tools/gensyscalls.awk
 	@mkdir -p $(GEN) $(PUBINC)/rump
 	awk -v out=$(GEN) -f tools/gensyscalls.awk rumpvfs/syscalls.master
 	mv $(GEN)/rump_syscalls.h $(PUBINC)/rump/rump_syscalls.h
 
-$(GEN)/vnode_if.h $(GEN)/vnode_if.c: rumpvfs/vnode_if.src tools/genvnodeif.awk
+$(GEN)/vnode_if.h $(GEN)/vnode_if.c &: rumpvfs/vnode_if.src tools/genvnodeif.awk
 	@mkdir -p $(GEN)
 	awk -v out=$(GEN) -f tools/genvnodeif.awk rumpvfs/vnode_if.src
 

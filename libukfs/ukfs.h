@@ -77,11 +77,22 @@ UKFS_API const char *ukfs_canon_fstype(const char *name);
 UKFS_API int ukfs_detect(
     const char *image, uint64_t offset, char *type, size_t len);
 
+/*
+ * The volume label of the file system of type fstype in the image (at
+ * offset), as its superblock or boot sector holds it, into buf[len];
+ * "" when it has none or the type keeps none.
+ */
+UKFS_API int ukfs_label(const char *image, uint64_t offset, const char *fstype,
+    char *buf, size_t len);
+
 /* --- mounting ------------------------------------------------------------ */
 
 /*
- * Flags.  UKFS_FORCE: for ukfs_mount(), ignore a conflicting image lock;
- * for ukfs_release(), unmount even if busy.
+ * Flags.  UKFS_FORCE: for ukfs_mount(), ignore a conflicting image lock
+ * and, for a read-write mount, add "force" to the mount options, which
+ * makes the file system accept an image that is not marked clean or has
+ * errors recorded (refused otherwise, with the reason on stderr and in
+ * ukfs_errmsg()); for ukfs_release(), unmount even if busy.
  */
 #define UKFS_RDONLY 0x0001 /* mount read-only (the default) */
 #define UKFS_RDWR   0x0002 /* mount read-write */
@@ -101,8 +112,9 @@ UKFS_API struct ukfs *ukfs_mount(const char *fstype, const char *image,
 
 /*
  * Unmount and free.  The mount's kernel process goes first, closing
- * every handle, then the file system is unmounted (written back) and the
- * image unlocked.  flags: 0 or UKFS_FORCE.  The ukfs is freed even when
+ * every handle; a read-write mount is then synced and unmounted, which
+ * writes everything back to the image, and the image is unlocked.
+ * flags: 0 or UKFS_FORCE.  The ukfs is freed even when the write-back or
  * the unmount fails (-1, with ukfs_errmsg()).
  */
 UKFS_API int ukfs_release(struct ukfs *u, int flags);
@@ -110,6 +122,11 @@ UKFS_API int ukfs_release(struct ukfs *u, int flags);
 /* The canonical type name and the image path of a mount. */
 UKFS_API const char *ukfs_fstype(const struct ukfs *u);
 UKFS_API const char *ukfs_image(const struct ukfs *u);
+/*
+ * Where the mount lives in the kernel's own name space ("/ukfs/N"), for
+ * callers of the rump_pub_* interface such as libp2k.
+ */
+UKFS_API const char *ukfs_mountpoint(const struct ukfs *u);
 
 /* --- files --------------------------------------------------------------- */
 
@@ -192,6 +209,13 @@ UKFS_API int ukfs_statvfs(struct ukfs *u, const char *path, struct statvfs *sv);
 
 /* --- changes (EROFS on a read-only mount) -------------------------------- */
 
+/*
+ * The mount's file-creation mask (022 after ukfs_mount), applied by
+ * ukfs_open(O_CREAT), ukfs_create, ukfs_mkdir, ukfs_mknod and ukfs_symlink
+ * and their *at forms, as umask(2) is.  Returns the old mask.
+ */
+UKFS_API mode_t ukfs_umask(struct ukfs *u, mode_t mask);
+
 UKFS_API int ukfs_create(struct ukfs *u, const char *path, mode_t mode);
 UKFS_API ssize_t ukfs_write(
     struct ukfs *u, int fd, const void *buf, size_t len);
@@ -222,10 +246,64 @@ UKFS_API int ukfs_lchown(
 UKFS_API int ukfs_utimens(struct ukfs *u, const char *path,
     const struct timespec times[2], int flags);
 UKFS_API int ukfs_truncate(struct ukfs *u, const char *path, off_t length);
+
+/*
+ * The same relative to a directory handle (or AT_FDCWD), as the *at(2)
+ * system calls: flags AT_SYMLINK_NOFOLLOW (fchmodat, fchownat,
+ * utimensat), AT_SYMLINK_FOLLOW (linkat), AT_REMOVEDIR (unlinkat).
+ */
+UKFS_API int ukfs_mkdirat(
+    struct ukfs *u, int dirfd, const char *path, mode_t mode);
+UKFS_API int ukfs_mknodat(
+    struct ukfs *u, int dirfd, const char *path, mode_t mode, dev_t dev);
+UKFS_API int ukfs_symlinkat(
+    struct ukfs *u, const char *target, int dirfd, const char *path);
+UKFS_API int ukfs_linkat(struct ukfs *u, int olddirfd, const char *existing,
+    int newdirfd, const char *path, int flags);
+UKFS_API int ukfs_unlinkat(
+    struct ukfs *u, int dirfd, const char *path, int flags);
+UKFS_API int ukfs_renameat(struct ukfs *u, int fromdirfd, const char *from,
+    int todirfd, const char *to);
+UKFS_API int ukfs_fchmodat(
+    struct ukfs *u, int dirfd, const char *path, mode_t mode, int flags);
+UKFS_API int ukfs_fchownat(struct ukfs *u, int dirfd, const char *path,
+    uid_t uid, gid_t gid, int flags);
+UKFS_API int ukfs_utimensat(struct ukfs *u, int dirfd, const char *path,
+    const struct timespec times[2], int flags);
+/* On a file handle. */
+UKFS_API int ukfs_fchmod(struct ukfs *u, int fd, mode_t mode);
+UKFS_API int ukfs_fchown(struct ukfs *u, int fd, uid_t uid, gid_t gid);
+UKFS_API int ukfs_futimens(
+    struct ukfs *u, int fd, const struct timespec times[2]);
 UKFS_API int ukfs_ftruncate(struct ukfs *u, int fd, off_t length);
 UKFS_API int ukfs_fsync(struct ukfs *u, int fd);
 /* Write everything of this mount back to the image. */
 UKFS_API int ukfs_sync(struct ukfs *u);
+
+/* --- making and checking file systems ----------------------------------- */
+
+/*
+ * Make an empty file system of type fstype in [offset, offset+size) of the
+ * existing host file image (size 0: to the end of the file), which must
+ * already be as large as the file system is to be.  options: the file
+ * system's own "name=value,..." settings (see ukfs-newfs(1)) or NULL.
+ * The image is locked exclusively meanwhile.  0, or -1 with errno and
+ * ukfs_errmsg().
+ */
+UKFS_API int ukfs_newfs(const char *fstype, const char *image, uint64_t offset,
+    uint64_t size, const char *options);
+
+/*
+ * Check the file system in the image offline (not mounted); options
+ * "repair" also repairs it.  The findings, as text, go to report[len]
+ * (NUL-terminated, cut short when it does not fit); *nproblems counts
+ * them.  fstype NULL or "" detects the type.  Returns 0 when the check
+ * ran, whether or not it found anything; -1 with errno and ukfs_errmsg()
+ * when it could not (EOPNOTSUPP: the file system has no checker).
+ */
+UKFS_API int ukfs_fsck(const char *fstype, const char *image, uint64_t offset,
+    uint64_t size, const char *options, char *report, size_t len,
+    int *nproblems);
 
 /* --- naming images on command lines -------------------------------------- */
 

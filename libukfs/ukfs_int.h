@@ -19,6 +19,7 @@ struct ukfs {
 	unsigned u_index;       /* N of /dev/ukfsN and /ukfs/N */
 	int u_imgfd;            /* host fd holding the image lock */
 	int u_rdonly;
+	int u_force; /* UKFS_FORCE given */
 	char u_fstype[UKFS_TYPELEN];
 	char *u_image;
 	char u_dev[32]; /* /dev/ukfsN */
@@ -32,6 +33,25 @@ struct ukfs {
  */
 void ukfs_enter(struct ukfs *u);
 void ukfs_leave(struct ukfs *u);
+
+/*
+ * Open the image file and lock it (shared when rdonly, else exclusive;
+ * flags UKFS_FORCE: go on without the lock).  The descriptor, or -1 with
+ * ukfs_errmsg().
+ */
+int ukfs_open_image(const char *image, uint64_t offset, int rdonly, int flags);
+
+/*
+ * Work in the kernel's proc0 (devices, mount points) is serialised by one
+ * lock; ukfs_next_index() gives a number for /dev/ukfsN under it.
+ */
+void ukfs_kernel_lock(void);
+void ukfs_kernel_unlock(void);
+unsigned ukfs_next_index(void);
+
+/* The canonical type to use: fstype's, or the detected one (NULL, ""). */
+int ukfs_choose_type(const char *image, const char *fstype, uint64_t offset,
+    char *type, size_t len);
 
 /* EINVAL/EFAULT for a NULL ukfs or path; 0 when usable. */
 int ukfs_check(const struct ukfs *u, const char *path);

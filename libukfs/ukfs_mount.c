@@ -60,54 +60,71 @@ ukfs_leave(struct ukfs *u)
 	errno = error;
 }
 
-/* Open the image and take the lock that keeps writers apart. */
-static int
-open_image(struct ukfs *u, uint64_t offset, int flags)
+/*
+ * Open the image and take the lock that keeps writers apart: shared for
+ * reading, exclusive for writing.  Returns the descriptor, which holds the
+ * lock, or -1 with ukfs_errmsg().
+ */
+int
+ukfs_open_image(const char *image, uint64_t offset, int rdonly, int flags)
 {
 	struct stat st;
-	int fd;
+	int fd, error;
 
-	fd = open(u->u_image, (u->u_rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	fd = open(image, (rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (fd == -1) {
-		ukfs_seterr(errno, "%s: %s", u->u_image, strerror(errno));
+		ukfs_seterr(errno, "%s: %s", image, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 ||
 	    (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
 		close(fd);
-		ukfs_seterr(EINVAL, "%s: not a regular file or block device",
-		    u->u_image);
+		ukfs_seterr(
+		    EINVAL, "%s: not a regular file or block device", image);
 		return -1;
 	}
 	if (S_ISREG(st.st_mode) && offset >= (uint64_t)st.st_size) {
 		close(fd);
 		ukfs_seterr(EINVAL,
 		    "%s: offset %" PRIu64 " is beyond the end of the image",
-		    u->u_image, offset);
+		    image, offset);
 		return -1;
 	}
-	if (flock(fd, (u->u_rdonly ? LOCK_SH : LOCK_EX) | LOCK_NB) == -1 &&
+	if (flock(fd, (rdonly ? LOCK_SH : LOCK_EX) | LOCK_NB) == -1 &&
 	    !(flags & UKFS_FORCE)) {
-		int error = errno == EWOULDBLOCK ? EBUSY : errno;
-
+		error = errno == EWOULDBLOCK ? EBUSY : errno;
 		close(fd);
 		if (error != EBUSY)
-			ukfs_seterr(error, "%s: cannot lock: %s", u->u_image,
+			ukfs_seterr(error, "%s: cannot lock: %s", image,
 			    strerror(error));
-		else if (u->u_rdonly)
+		else if (rdonly)
 			ukfs_seterr(EBUSY,
-			    "%s: image is in use by another "
-			    "writer",
-			    u->u_image);
+			    "%s: image is in use by another writer", image);
 		else
 			ukfs_seterr(EBUSY,
-			    "%s: image is in use by another "
-			    "reader or writer",
-			    u->u_image);
+			    "%s: image is in use by another reader or writer",
+			    image);
 		return -1;
 	}
-	u->u_imgfd = fd;
-	return 0;
+	return fd;
+}
+
+void
+ukfs_kernel_lock(void)
+{
+	pthread_mutex_lock(&mount_lock);
+}
+
+void
+ukfs_kernel_unlock(void)
+{
+	pthread_mutex_unlock(&mount_lock);
+}
+
+unsigned
+ukfs_next_index(void)
+{
+	return next_index++;
 }
 
 static int
@@ -134,6 +151,52 @@ kernel_has(const char *type)
 		p++;
 	}
 	return 0;
+}
+
+/*
+ * Why a mount failed.  The file system prints its own reason (a dirty or
+ * damaged image, a feature it cannot write) on stderr; the message here
+ * says what the caller can do about it.
+ */
+static void
+mount_error(struct ukfs *u, int error)
+{
+	const char *hint = "";
+
+	if (!u->u_rdonly && !u->u_force && error == EUCLEAN)
+		hint = " (the file system is not clean or has errors recorded: "
+		       "check it with ukfs-fsck, or force with -o force)";
+	ukfs_seterr(error, "%s: cannot mount as %s%s: %s%s", u->u_image,
+	    u->u_fstype, u->u_rdonly ? "" : " read-write", strerror(error),
+	    hint);
+}
+
+/*
+ * The options for the file system: the caller's, plus "force" for a
+ * forced read-write mount.  NULL stays NULL.  Free with free().
+ */
+static int
+mount_options(struct ukfs *u, const char *options, char **out)
+{
+	size_t n;
+
+	*out = NULL;
+	if (!u->u_force || u->u_rdonly) {
+		if (options != NULL && (*out = strdup(options)) == NULL)
+			goto nomem;
+		return 0;
+	}
+	n = (options != NULL ? strlen(options) : 0) + sizeof(",force");
+	if ((*out = malloc(n)) == NULL)
+		goto nomem;
+	if (options != NULL && options[0] != '\0')
+		snprintf(*out, n, "%s,force", options);
+	else
+		snprintf(*out, n, "force");
+	return 0;
+nomem:
+	ukfs_seterr(ENOMEM, "%s: %s", u->u_image, strerror(ENOMEM));
+	return -1;
 }
 
 /* Register the device, mount it; in proc0 under mount_lock. */
@@ -167,8 +230,7 @@ attach(struct ukfs *u, uint64_t offset, uint64_t size, const char *options)
 		error = errno;
 		rump_sys_rmdir(u->u_mnt);
 		rump_pub_etfs_remove(u->u_dev);
-		ukfs_seterr(error, "%s: cannot mount as %s: %s", u->u_image,
-		    u->u_fstype, strerror(error));
+		mount_error(u, error);
 		return -1;
 	}
 	return 0;
@@ -206,25 +268,38 @@ make_process(struct ukfs *u)
 	return 0;
 }
 
-/* The type to mount: the caller's (canonicalised) or the detected one. */
-static int
-choose_type(struct ukfs *u, const char *fstype, uint64_t offset)
+/*
+ * The type to use: the caller's (canonicalised) or the detected one, and
+ * one that this build has.
+ */
+int
+ukfs_choose_type(const char *image, const char *fstype, uint64_t offset,
+    char *type, size_t len)
 {
 	const char *canon;
 
-	if (fstype == NULL || fstype[0] == '\0')
-		return ukfs_detect(
-		    u->u_image, offset, u->u_fstype, sizeof(u->u_fstype));
-	canon = ukfs_canon_fstype(fstype);
-	if (canon == NULL && !kernel_has(fstype)) {
+	if (fstype == NULL || fstype[0] == '\0') {
+		if (ukfs_detect(image, offset, type, len) == -1)
+			return -1;
+	} else {
+		canon = ukfs_canon_fstype(fstype);
+		if (canon == NULL && !kernel_has(fstype)) {
+			ukfs_seterr(ENODEV,
+			    "%s: unknown file system type '%s' (known: "
+			    "ext2fs, ffs, lfs, msdos, cd9660 and their "
+			    "aliases)",
+			    image, fstype);
+			return -1;
+		}
+		snprintf(type, len, "%s", canon ? canon : fstype);
+	}
+	if (!kernel_has(type)) {
 		ukfs_seterr(ENODEV,
-		    "%s: unknown file system type '%s' (known: "
-		    "ext2fs, ffs, lfs, msdos, cd9660 and their aliases)",
-		    u->u_image, fstype);
+		    "%s: file system type %s is not supported "
+		    "by this build (have: %s)",
+		    image, type, ukfs_fstypes());
 		return -1;
 	}
-	snprintf(
-	    u->u_fstype, sizeof(u->u_fstype), "%s", canon ? canon : fstype);
 	return 0;
 }
 
@@ -234,7 +309,7 @@ mount_locked(
 {
 	int error;
 
-	u->u_index = next_index++;
+	u->u_index = ukfs_next_index();
 	snprintf(u->u_dev, sizeof(u->u_dev), "/dev/ukfs%u", u->u_index);
 	snprintf(u->u_mnt, sizeof(u->u_mnt), "/ukfs/%u", u->u_index);
 	if (attach(u, offset, size, options) == -1)
@@ -263,6 +338,7 @@ ukfs_mount(const char *fstype, const char *image, uint64_t offset,
     uint64_t size, int flags, const char *options, int *errorp)
 {
 	struct ukfs *u;
+	char *opts = NULL;
 	int error;
 
 	ukfs_clearerr();
@@ -280,21 +356,18 @@ ukfs_mount(const char *fstype, const char *image, uint64_t offset,
 	}
 	u->u_imgfd = -1;
 	u->u_rdonly = !(flags & UKFS_RDWR);
+	u->u_force = (flags & UKFS_FORCE) != 0;
 	pthread_mutex_init(&u->u_lock, NULL);
-	if (choose_type(u, fstype, offset) == -1)
+	if (ukfs_choose_type(
+	        image, fstype, offset, u->u_fstype, sizeof(u->u_fstype)) == -1)
 		goto fail_free;
-	if (!kernel_has(u->u_fstype)) {
-		ukfs_seterr(ENODEV,
-		    "%s: file system type %s is not supported "
-		    "by this build (have: %s)",
-		    image, u->u_fstype, ukfs_fstypes());
+	u->u_imgfd = ukfs_open_image(image, offset, u->u_rdonly, flags);
+	if (u->u_imgfd == -1 || mount_options(u, options, &opts) == -1)
 		goto fail_free;
-	}
-	if (open_image(u, offset, flags) == -1)
-		goto fail_free;
-	pthread_mutex_lock(&mount_lock);
-	error = mount_locked(u, offset, size, options) == -1 ? errno : 0;
-	pthread_mutex_unlock(&mount_lock);
+	ukfs_kernel_lock();
+	error = mount_locked(u, offset, size, opts) == -1 ? errno : 0;
+	ukfs_kernel_unlock();
+	free(opts);
 	if (error != 0) {
 		errno = error;
 		goto fail_free;
@@ -331,7 +404,13 @@ ukfs_release(struct ukfs *u, int flags)
 	rump_pub_lwproc_releaselwp();
 	pthread_mutex_unlock(&u->u_lock);
 
-	pthread_mutex_lock(&mount_lock);
+	ukfs_kernel_lock();
+	/* the unmount writes back too; a failed sync is worth its message */
+	if (!u->u_rdonly && rump_sys_sync() == -1) {
+		error = errno;
+		ukfs_seterr(error, "%s: cannot write back: %s", u->u_image,
+		    strerror(error));
+	}
 	if (rump_sys_unmount(
 	        u->u_mnt, (flags & UKFS_FORCE) ? RUMP_MNT_FORCE : 0) == -1) {
 		error = errno;
@@ -341,7 +420,7 @@ ukfs_release(struct ukfs *u, int flags)
 		rump_sys_rmdir(u->u_mnt);
 		rump_pub_etfs_remove(u->u_dev);
 	}
-	pthread_mutex_unlock(&mount_lock);
+	ukfs_kernel_unlock();
 	free_ukfs(u);
 	if (error != 0) {
 		errno = error;
@@ -360,4 +439,10 @@ const char *
 ukfs_image(const struct ukfs *u)
 {
 	return u != NULL ? u->u_image : NULL;
+}
+
+const char *
+ukfs_mountpoint(const struct ukfs *u)
+{
+	return u != NULL ? u->u_mnt : NULL;
 }

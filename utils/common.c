@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -24,16 +26,24 @@ common_getopt(int argc, char **argv, const char *toolopts,
     struct common_opts *co, const char *usage)
 {
 	static const struct option longopts[] = {
-	    {"help", no_argument, NULL, 'h'},
+	    {"help", no_argument, NULL, 'H'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	char optstr[64];
 	int ch;
 
-	snprintf(optstr, sizeof(optstr), "%sht:o:", toolopts);
+	/*
+	 * A tool may take a common letter itself (chown -h, touch -t): it
+	 * gets it and handles it; help is then only --help.
+	 */
+	snprintf(optstr, sizeof(optstr), "%s%s%s%s", toolopts,
+	    strchr(toolopts, 'h') ? "" : "h", strchr(toolopts, 't') ? "" : "t:",
+	    strchr(toolopts, 'o') ? "" : "o:");
 	for (;;) {
 		ch = getopt_long(argc, argv, optstr, longopts, NULL);
+		if (ch > 0 && ch != ':' && strchr(toolopts, ch) != NULL)
+			return ch;
 		switch (ch) {
 		case 't':
 			co->fstype = optarg;
@@ -42,6 +52,7 @@ common_getopt(int argc, char **argv, const char *toolopts,
 			co->options = optarg;
 			break;
 		case 'h':
+		case 'H':
 			printf("%s", usage);
 			exit(0);
 		case 'V':
@@ -87,8 +98,130 @@ mount_image(const char *image, const struct common_opts *co, int flags)
 			warnmsg("%s", ukfs_errmsg());
 		else
 			warnmsg("%s: %s", image, strerror(error));
+		return NULL;
 	}
+	if (flags & UKFS_RDWR)
+		ukfs_umask(u, 0);
 	return u;
+}
+
+int
+release_image(struct ukfs *u)
+{
+	char *image = strdup(ukfs_image(u) ? ukfs_image(u) : "");
+
+	if (ukfs_release(u, 0) == -1) {
+		if (ukfs_errmsg()[0] != '\0')
+			warnmsg("%s", ukfs_errmsg());
+		else
+			warnmsg("%s: %s", image ? image : "", strerror(errno));
+		free(image);
+		return -1;
+	}
+	free(image);
+	return 0;
+}
+
+mode_t
+host_umask(void)
+{
+	mode_t m = umask(0);
+
+	umask(m);
+	return m;
+}
+
+int
+path_operands(
+    int argc, char **argv, int min, char **image, char ***paths, int *npaths)
+{
+	char *first;
+	int i, n = 0;
+
+	*paths = NULL;
+	*npaths = 0;
+	if (argc < 1 || image_operand(argv[0], image, &first) == -1)
+		return -1;
+	*paths = calloc((size_t)argc, sizeof(**paths));
+	if (*paths == NULL) {
+		free(*image);
+		free(first);
+		return -1;
+	}
+	if (first != NULL)
+		(*paths)[n++] = first;
+	for (i = 1; i < argc; i++)
+		if (((*paths)[n++] = strdup(argv[i])) == NULL) {
+			free_operands(*image, *paths, n - 1);
+			return -1;
+		}
+	*npaths = n;
+	if (n < min) {
+		free_operands(*image, *paths, n);
+		return -1;
+	}
+	return 0;
+}
+
+void
+free_operands(char *image, char **paths, int npaths)
+{
+	int i;
+
+	for (i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
+	free(image);
+}
+
+int
+parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'b':
+	case 'B':
+		shift = 9;
+		end++;
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		end++;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' || (shift && v > (~0ULL >> shift)))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
 }
 
 int
@@ -214,4 +347,51 @@ pathbuf_free(struct pathbuf *pb)
 	free(pb->p);
 	pb->p = NULL;
 	pb->len = pb->cap = 0;
+}
+
+int
+image_prepare(const char *image, uint64_t size, int fresh, int *created)
+{
+	struct stat st;
+	int fd;
+
+	*created = 0;
+	fd = open(image, O_RDWR | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT) {
+		fd = open(image, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		*created = fd != -1;
+	}
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		warnmsg("%s: %s", image, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	/* never cut an image that another program has mounted */
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		warnmsg("%s: %s", image,
+		    errno == EWOULDBLOCK ? "image is in use by another reader "
+		                           "or writer"
+		                         : strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) &&
+	    ((fresh && ftruncate(fd, 0) == -1) ||
+	        ((fresh || (uint64_t)st.st_size < size) &&
+	            ftruncate(fd, (off_t)size) == -1))) {
+		warnmsg("%s: cannot make it %llu bytes: %s", image,
+		    (unsigned long long)size, strerror(errno));
+		close(fd);
+		if (*created)
+			unlink(image);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		warnmsg("%s: not a regular file or block device", image);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }

@@ -5,7 +5,9 @@
 #ifndef _UKFS_UTILS_COMMON_H_
 #define _UKFS_UTILS_COMMON_H_
 
+#include <sys/types.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ukfs.h"
 
@@ -25,8 +27,9 @@ struct common_opts {
 /*
  * getopt over the tool's own option letters (toolopts, getopt syntax) plus
  * -t TYPE, -o OPTS, -h/--help and --version, which are handled here (help
- * and version exit).  Returns the next tool option letter, '?' after
- * printing a usage error (the caller exits 1), or -1 at the operands.
+ * and version exit) unless toolopts has the letter too (then the tool
+ * gets it).  Returns the next tool option letter, '?' after printing a
+ * usage error (the caller exits 1), or -1 at the operands.
  */
 int common_getopt(int argc, char **argv, const char *toolopts,
     struct common_opts *co, const char *usage);
@@ -40,11 +43,41 @@ void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warnpath(const char *image, const char *path, int error);
 
 /*
- * Mount image read-only with the common options; on failure print the
- * library's explanation and return NULL.
+ * Mount image with the common options (flags UKFS_RDONLY or UKFS_RDWR);
+ * on failure print the library's explanation and return NULL.  A
+ * read-write mount gets the umask 0: the tools apply the host's umask
+ * themselves where cp(1), mkdir(1) etc. would, so that symbolic links in
+ * images are made 0777 as Linux makes them.
  */
 struct ukfs *mount_image(
     const char *image, const struct common_opts *co, int flags);
+
+/* Unmount (writing back a read-write mount); -1 after a message. */
+int release_image(struct ukfs *u);
+
+/* The process's umask. */
+mode_t host_umask(void);
+
+/*
+ * The operands of the tools that take "IMAGE PATH..." or "IMAGE:PATH
+ * [PATH...]": the image and at least min paths (else a usage error).
+ * *paths is an array of *npaths strings; free it and *image with
+ * free_operands().
+ */
+int path_operands(
+    int argc, char **argv, int min, char **image, char ***paths, int *npaths);
+void free_operands(char *image, char **paths, int npaths);
+
+/*
+ * Make the host file image hold size bytes for a new file system:
+ * created when missing (*created set), extended when shorter; with fresh,
+ * emptied first (makefs).  A block device is taken as it is.  -1 after a
+ * message.
+ */
+int image_prepare(const char *image, uint64_t size, int fresh, int *created);
+
+/* A size with an optional suffix k, m, g, t (powers of 1024) or b (512). */
+int parse_size(const char *s, uint64_t *out);
 
 /*
  * The first operand of ls/cat/stat: "IMAGE" or "IMAGE:PATH".  Sets
@@ -76,5 +109,18 @@ int ukfs_ls_main(int argc, char **argv);
 int ukfs_cat_main(int argc, char **argv);
 int ukfs_stat_main(int argc, char **argv);
 int ukfs_cp_main(int argc, char **argv);
+int ukfs_mkdir_main(int argc, char **argv);
+int ukfs_rm_main(int argc, char **argv);
+int ukfs_rmdir_main(int argc, char **argv);
+int ukfs_mv_main(int argc, char **argv);
+int ukfs_ln_main(int argc, char **argv);
+int ukfs_chmod_main(int argc, char **argv);
+int ukfs_chown_main(int argc, char **argv);
+int ukfs_touch_main(int argc, char **argv);
+int ukfs_write_main(int argc, char **argv);
+int ukfs_newfs_main(int argc, char **argv);
+int ukfs_makefs_main(int argc, char **argv);
+int ukfs_fsck_main(int argc, char **argv);
+int ukfs_info_main(int argc, char **argv);
 
 #endif /* _UKFS_UTILS_COMMON_H_ */

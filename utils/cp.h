@@ -1,37 +1,59 @@
-/* ukfs-cp's internals: the state of a copy and the walk over a tree. */
+/*
+ * The copy engine of ukfs-cp and ukfs-makefs: copies a tree from one side
+ * (host or image) to another with the semantics of cp -R.
+ */
 #ifndef _UKFS_UTILS_CP_H_
 #define _UKFS_UTILS_CP_H_
 
 #include <sys/stat.h>
 
 #include "common.h"
+#include "side.h"
+#include "walk.h"
 
 /* A copied file with other links: later links to it become hard links. */
 struct linkent {
-	const struct ukfs *u;
+	const struct ukfs *u; /* the source side */
+	dev_t dev;
 	ino_t ino;
 	char *rel; /* its copy, relative to topfd */
+};
+
+/* A destination directory being filled. */
+struct cpframe {
+	int fd;
+	int created;
+	size_t dstlen, rellen; /* to cut cp->dst and cp->rel back to */
 };
 
 struct cp {
 	struct common_opts co;
 	int Rflag, pflag, vflag;
-	int root; /* may chown and mknod */
+	int owners;        /* set owners (-p as root; makefs) */
+	int devices;       /* make device nodes (as root; makefs) */
+	int quiet_nospace; /* ENOSPC: stop without a message (makefs) */
+	int nospace;       /* a write ran out of space */
 	mode_t umask;
 	int status; /* exit status so far */
 	char *buf;  /* the data buffer, CPBUF bytes */
 
-	struct ukfs *u; /* the operand's image */
-	const char *image;
-	int topfd;          /* the directory the top-level copies go into */
-	struct pathbuf src; /* current source path in the image */
-	struct pathbuf dst; /* current destination, as the user names it */
-	struct pathbuf rel; /* current destination relative to topfd */
+	struct side src, dst;
+	int topfd;           /* the directory top-level copies go into */
+	const char *topname; /* the top object's name in it; NULL: merge */
+	int follow;          /* open a top-level symlink's target */
+	struct pathbuf dstp; /* current destination, as messages name it */
+	struct pathbuf rel;  /* current destination relative to topfd */
+	struct walk *walk;   /* the walk of the current operand */
 
-	struct linkent *links; /* open-addressed hash on (u, ino) */
+	struct cpframe *frames; /* destination directories, by depth */
+	size_t nframes, capframes;
+
+	/* a host file not to copy: the destination image itself */
+	dev_t skipdev;
+	ino_t skipino;
+
+	struct linkent *links; /* open-addressed hash on (u, dev, ino) */
 	size_t nlinks, caplinks;
-	ino_t *anc; /* inodes of the directories being copied */
-	size_t nanc, capanc;
 };
 
 #define CPBUF (1024 * 1024)
@@ -40,20 +62,19 @@ int cp_init(struct cp *cp);
 void cp_fini(struct cp *cp);
 
 /*
- * Copy the object st describes (source sname relative to the image
- * directory handle sdirfd) to dname in the host directory ddirfd; dname
- * NULL: a directory whose contents go into ddirfd itself.  follow: open a
- * symlink's target (top-level operands without -R).  cp->src, cp->dst and
- * cp->rel name the object.
+ * Copy the object st describes (sname relative to the source directory
+ * handle sdirfd, named spath in messages) to cp->topname in cp->topfd,
+ * or into cp->topfd itself when cp->topname is NULL (a directory's
+ * contents).  cp->dstp and cp->rel name the destination.
  */
-void copy_entry(struct cp *cp, int sdirfd, const char *sname,
-    const struct stat *st, int ddirfd, const char *dname, int follow);
+void cp_copy(struct cp *cp, int sdirfd, const char *sname, const char *spath,
+    const struct stat *st);
 
 /* cp_data.c: the contents of a regular file; holes stay holes. */
 int copy_data(
     struct cp *cp, int sfd, int dfd, const struct stat *st, int *dsterr);
 
-/* Messages naming the source or the destination. */
+/* Messages naming the source or the destination; set status 1. */
 void cp_srcerr(struct cp *cp, int error);
 void cp_dsterr(struct cp *cp, int error);
 

@@ -1,7 +1,8 @@
 /*
- * Copying the bytes of a regular file.  Runs of all-zero blocks are not
- * written, so holes in the image stay holes on the host (and all-zero
- * blocks become holes, as cp --sparse=auto does for sparse sources).
+ * Copying the bytes of a regular file from one side to the other.  Runs
+ * of all-zero blocks are not written, so holes stay holes (and all-zero
+ * blocks become holes, as cp --sparse=auto does for sparse sources); the
+ * size is set at the end by a truncate.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,15 +19,16 @@ allzero(const char *p, size_t n)
 }
 
 static int
-pwrite_all(int fd, const char *p, size_t n, off_t off)
+pwrite_all(const struct side *s, int fd, const char *p, size_t n, off_t off)
 {
 	ssize_t w;
 
 	while (n > 0) {
-		w = pwrite(fd, p, n, off);
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
+		w = side_pwrite(s, fd, p, n, off);
+		if (w == -1)
+			return -1;
+		if (w == 0) {
+			errno = EIO;
 			return -1;
 		}
 		p += w;
@@ -50,7 +52,8 @@ blklen(off_t off, size_t i, size_t n)
  * moved to the end of the last byte written.
  */
 static int
-write_sparse(int dfd, const char *buf, size_t n, off_t off, off_t *end)
+write_sparse(const struct side *s, int dfd, const char *buf, size_t n,
+    off_t off, off_t *end)
 {
 	size_t i = 0, start;
 
@@ -63,8 +66,8 @@ write_sparse(int dfd, const char *buf, size_t n, off_t off, off_t *end)
 		do
 			i += blklen(off, i, n);
 		while (i < n && !allzero(buf + i, blklen(off, i, n)));
-		if (pwrite_all(
-		        dfd, buf + start, i - start, off + (off_t)start) == -1)
+		if (pwrite_all(s, dfd, buf + start, i - start,
+		        off + (off_t)start) == -1)
 			return -1;
 		*end = off + (off_t)i;
 	}
@@ -81,14 +84,15 @@ copy_range(struct cp *cp, int sfd, int dfd, off_t from, off_t to, off_t *end,
 
 	while (from < to) {
 		want = to - from < CPBUF ? (size_t)(to - from) : CPBUF;
-		n = ukfs_pread(cp->u, sfd, cp->buf, want, from);
+		n = side_pread(&cp->src, sfd, cp->buf, want, from);
 		if (n == -1) {
 			*dsterr = 0;
 			return -1;
 		}
 		if (n == 0)
 			break;
-		if (write_sparse(dfd, cp->buf, (size_t)n, from, end) == -1) {
+		if (write_sparse(
+		        &cp->dst, dfd, cp->buf, (size_t)n, from, end) == -1) {
 			*dsterr = 1;
 			return -1;
 		}
@@ -108,12 +112,12 @@ copy_by_extents(
 	off_t off = 0, data, hole;
 
 	while (off < size) {
-		data = ukfs_lseek(cp->u, sfd, off, SEEK_DATA);
+		data = side_lseek(&cp->src, sfd, off, SEEK_DATA);
 		if (data == -1 && errno == ENXIO)
 			break;
 		if (data == -1 || data < off)
 			return off == 0 ? 1 : (*dsterr = 0, -1);
-		hole = ukfs_lseek(cp->u, sfd, data, SEEK_HOLE);
+		hole = side_lseek(&cp->src, sfd, data, SEEK_HOLE);
 		if (hole == -1 || hole <= data)
 			return off == 0 ? 1 : (*dsterr = 0, -1);
 		if (hole > size)
@@ -137,7 +141,7 @@ copy_data(struct cp *cp, int sfd, int dfd, const struct stat *st, int *dsterr)
 		rv = copy_range(cp, sfd, dfd, 0, size, &end, dsterr);
 	if (rv == -1)
 		return -1;
-	if (end < size && ftruncate(dfd, size) == -1) {
+	if (end < size && side_ftruncate(&cp->dst, dfd, size) == -1) {
 		*dsterr = 1;
 		return -1;
 	}

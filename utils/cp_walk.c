@@ -1,6 +1,6 @@
 /*
- * ukfs-cp's walk: one function per kind of object, each creating its copy
- * relative to an open host directory and never following what it made.
+ * The copy engine: the walk's callbacks make each object's copy relative
+ * to an open destination directory and never follow what they made.
  */
 #include <sys/sysmacros.h>
 #include <errno.h>
@@ -16,7 +16,6 @@
 int
 cp_init(struct cp *cp)
 {
-	cp->root = geteuid() == 0;
 	cp->umask = umask(0);
 	umask(cp->umask);
 	cp->topfd = -1;
@@ -35,58 +34,76 @@ cp_fini(struct cp *cp)
 	for (i = 0; i < cp->caplinks; i++)
 		free(cp->links[i].rel);
 	free(cp->links);
-	free(cp->anc);
+	cp->links = NULL;
+	cp->caplinks = cp->nlinks = 0;
+	free(cp->frames);
+	cp->frames = NULL;
 	free(cp->buf);
-	pathbuf_free(&cp->src);
-	pathbuf_free(&cp->dst);
+	cp->buf = NULL;
+	pathbuf_free(&cp->dstp);
 	pathbuf_free(&cp->rel);
 }
 
 void
 cp_srcerr(struct cp *cp, int error)
 {
-	warnpath(cp->image, cp->src.p, error);
+	walk_err(cp->walk, error);
 	cp->status = 1;
 }
 
 void
 cp_dsterr(struct cp *cp, int error)
 {
-	warnmsg("%s: %s", cp->dst.p, strerror(error));
+	if (error == ENOSPC) {
+		cp->nospace = 1;
+		if (cp->quiet_nospace) {
+			cp->walk->stop = 1;
+			cp->status = 1;
+			return;
+		}
+	}
+	warnmsg("%s: %s", side_name(&cp->dst, cp->dstp.p), strerror(error));
 	cp->status = 1;
 }
 
 static void
 verbose(struct cp *cp)
 {
-	if (cp->vflag)
-		printf("'%s:%s' -> '%s'\n", cp->image, cp->src.p, cp->dst.p);
+	if (!cp->vflag)
+		return;
+	printf("'%s' -> ", side_name(&cp->src, cp->walk->path.p));
+	printf("'%s'\n", side_name(&cp->dst, cp->dstp.p));
 }
 
 /* --- hard links ----------------------------------------------------------- */
 
 static size_t
-link_slot(const struct cp *cp, const struct ukfs *u, ino_t ino)
+link_slot(const struct cp *cp, const struct ukfs *u, dev_t dev, ino_t ino)
 {
-	size_t h = (size_t)((uint64_t)ino * 0x9E3779B97F4A7C15ULL >> 7);
+	size_t h = (size_t)(((uint64_t)ino ^ (uint64_t)dev << 32) *
+	        0x9E3779B97F4A7C15ULL >>
+	    7);
 
 	h ^= (size_t)(uintptr_t)u;
-	for (h &= cp->caplinks - 1;; h = (h + 1) & (cp->caplinks - 1))
-		if (cp->links[h].rel == NULL ||
-		    (cp->links[h].ino == ino && cp->links[h].u == u))
+	for (h &= cp->caplinks - 1;; h = (h + 1) & (cp->caplinks - 1)) {
+		const struct linkent *e = &cp->links[h];
+
+		if (e->rel == NULL ||
+		    (e->ino == ino && e->dev == dev && e->u == u))
 			return h;
+	}
 }
 
 static const char *
-link_find(const struct cp *cp, ino_t ino)
+link_find(const struct cp *cp, const struct stat *st)
 {
 	if (cp->caplinks == 0)
 		return NULL;
-	return cp->links[link_slot(cp, cp->u, ino)].rel;
+	return cp->links[link_slot(cp, cp->src.u, st->st_dev, st->st_ino)].rel;
 }
 
 static void
-link_add(struct cp *cp, ino_t ino)
+link_add(struct cp *cp, const struct stat *st)
 {
 	struct linkent *old = cp->links, *e;
 	size_t oldcap = cp->caplinks, i;
@@ -101,18 +118,19 @@ link_add(struct cp *cp, ino_t ino)
 		}
 		for (i = 0; i < oldcap; i++)
 			if (old[i].rel != NULL)
-				cp->links[link_slot(cp, old[i].u, old[i].ino)] =
-				    old[i];
+				cp->links[link_slot(cp, old[i].u, old[i].dev,
+				    old[i].ino)] = old[i];
 		free(old);
 	}
-	e = &cp->links[link_slot(cp, cp->u, ino)];
+	e = &cp->links[link_slot(cp, cp->src.u, st->st_dev, st->st_ino)];
 	if (e->rel != NULL)
 		return;
 	e->rel = strdup(cp->rel.p);
 	if (e->rel == NULL)
 		return;
-	e->u = cp->u;
-	e->ino = ino;
+	e->u = cp->src.u;
+	e->dev = st->st_dev;
+	e->ino = st->st_ino;
 	cp->nlinks++;
 }
 
@@ -127,17 +145,18 @@ make_room(struct cp *cp, int ddirfd, const char *dname)
 {
 	struct stat st;
 
-	if (fstatat(ddirfd, dname, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+	if (side_fstatat(&cp->dst, ddirfd, dname, &st, AT_SYMLINK_NOFOLLOW) ==
+	    -1) {
 		cp_dsterr(cp, errno);
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		warnmsg("%s: cannot overwrite directory with non-directory",
-		    cp->dst.p);
+		    side_name(&cp->dst, cp->dstp.p));
 		cp->status = 1;
 		return -1;
 	}
-	if (unlinkat(ddirfd, dname, 0) == -1) {
+	if (side_unlinkat(&cp->dst, ddirfd, dname, 0) == -1) {
 		cp_dsterr(cp, errno);
 		return -1;
 	}
@@ -163,12 +182,12 @@ static int
 copy_as_link(
     struct cp *cp, const struct stat *st, int ddirfd, const char *dname)
 {
-	const char *first = link_find(cp, st->st_ino);
+	const char *first = link_find(cp, st);
 	int tries = 0;
 
 	if (first == NULL)
 		return 0;
-	while (linkat(cp->topfd, first, ddirfd, dname, 0) == -1) {
+	while (side_linkat(&cp->dst, cp->topfd, first, ddirfd, dname) == -1) {
 		if (errno != EEXIST)
 			return 0; /* EMLINK and the like: copy it instead */
 		if (!retry_create(cp, ddirfd, dname, &tries))
@@ -178,23 +197,47 @@ copy_as_link(
 	return 1;
 }
 
+/* The mode a copy gets: as it was with -p, else less umask and set-ids. */
+static mode_t
+copy_mode(const struct cp *cp, const struct stat *st)
+{
+	return cp->pflag ? st->st_mode & 07777
+	                 : st->st_mode & 0777 & ~cp->umask;
+}
+
+/*
+ * A chown failed.  A file system that keeps no owners (FAT) says
+ * EOPNOTSUPP or EPERM: warn once and stop trying; anything else is an
+ * error of this file.
+ */
+static void
+chown_failed(struct cp *cp, int error)
+{
+	if (cp->dst.u != NULL && (error == EOPNOTSUPP || error == EPERM)) {
+		warnmsg("%s: the file system keeps no owners; they are not "
+		        "copied",
+		    cp->dst.image);
+		cp->owners = 0;
+		return;
+	}
+	cp_dsterr(cp, error);
+}
+
 /* Owner, then mode (chown clears setuid), then times, on an open file. */
 static void
 set_attrs_fd(struct cp *cp, int fd, const struct stat *st, int chmod_needed)
 {
 	struct timespec ts[2];
 
-	if (cp->pflag && cp->root && fchown(fd, st->st_uid, st->st_gid) == -1)
-		cp_dsterr(cp, errno);
-	if (chmod_needed &&
-	    fchmod(fd,
-	        cp->pflag ? st->st_mode & 07777
-	                  : st->st_mode & 0777 & ~cp->umask) == -1)
+	if (cp->owners &&
+	    side_fchown(&cp->dst, fd, st->st_uid, st->st_gid) == -1)
+		chown_failed(cp, errno);
+	if (chmod_needed && side_fchmod(&cp->dst, fd, copy_mode(cp, st)) == -1)
 		cp_dsterr(cp, errno);
 	if (cp->pflag) {
 		ts[0] = st->st_atim;
 		ts[1] = st->st_mtim;
-		if (futimens(fd, ts) == -1)
+		if (side_futimens(&cp->dst, fd, ts) == -1)
 			cp_dsterr(cp, errno);
 	}
 }
@@ -205,41 +248,47 @@ set_attrs_name(
     struct cp *cp, int ddirfd, const char *dname, const struct stat *st)
 {
 	struct timespec ts[2];
+	mode_t made;
 
+	if (cp->owners &&
+	    side_fchownat(&cp->dst, ddirfd, dname, st->st_uid, st->st_gid,
+	        AT_SYMLINK_NOFOLLOW) == -1)
+		chown_failed(cp, errno);
 	if (!cp->pflag)
 		return;
-	if (cp->root &&
-	    fchownat(ddirfd, dname, st->st_uid, st->st_gid,
-	        AT_SYMLINK_NOFOLLOW) == -1)
-		cp_dsterr(cp, errno);
-	if (!S_ISLNK(st->st_mode) &&
-	    (st->st_mode & 07777) != (st->st_mode & 0777 & ~cp->umask) &&
-	    fchmodat(ddirfd, dname, st->st_mode & 07777, 0) == -1)
+	/* what the create made: symlinks 0777 (images too), else less umask */
+	made = S_ISLNK(st->st_mode) ? 0777 : st->st_mode & 0777 & ~cp->umask;
+	if ((st->st_mode & 07777) != made &&
+	    (!S_ISLNK(st->st_mode) || cp->dst.u != NULL) &&
+	    side_fchmodat(&cp->dst, ddirfd, dname, st->st_mode & 07777,
+	        S_ISLNK(st->st_mode) ? AT_SYMLINK_NOFOLLOW : 0) == -1 &&
+	    errno != EOPNOTSUPP)
 		cp_dsterr(cp, errno);
 	ts[0] = st->st_atim;
 	ts[1] = st->st_mtim;
-	if (utimensat(ddirfd, dname, ts, AT_SYMLINK_NOFOLLOW) == -1)
+	if (side_utimensat(&cp->dst, ddirfd, dname, ts, AT_SYMLINK_NOFOLLOW) ==
+	    -1)
 		cp_dsterr(cp, errno);
 }
 
 static int
 copy_reg(struct cp *cp, int sdirfd, const char *sname, const struct stat *st,
-    int ddirfd, const char *dname, int follow)
+    int ddirfd, const char *dname)
 {
 	int sfd, dfd, tries = 0, dsterr = 0, chmod_needed;
 	mode_t mode = st->st_mode & 0777;
 
-	sfd = ukfs_openat(
-	    cp->u, sdirfd, sname, O_RDONLY | (follow ? 0 : O_NOFOLLOW), 0);
+	sfd = side_openat(&cp->src, sdirfd, sname,
+	    O_RDONLY | (cp->follow && cp->walk->depth == 0 ? 0 : O_NOFOLLOW),
+	    0);
 	if (sfd == -1) {
 		cp_srcerr(cp, errno);
 		return -1;
 	}
-	while ((dfd = openat(ddirfd, dname,
-	            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	            mode)) == -1) {
+	while ((dfd = side_openat(&cp->dst, ddirfd, dname,
+	            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode)) == -1) {
 		if (!retry_create(cp, ddirfd, dname, &tries)) {
-			ukfs_close(cp->u, sfd);
+			side_close(&cp->src, sfd);
 			return -1;
 		}
 	}
@@ -249,16 +298,16 @@ copy_reg(struct cp *cp, int sdirfd, const char *sname, const struct stat *st,
 			cp_dsterr(cp, errno);
 		else
 			cp_srcerr(cp, errno);
-		close(dfd);
-		ukfs_close(cp->u, sfd);
+		side_close(&cp->dst, dfd);
+		side_close(&cp->src, sfd);
 		return -1;
 	}
-	ukfs_close(cp->u, sfd);
+	side_close(&cp->src, sfd);
 	/* the create applied the umask; -p wants the mode as it was */
 	chmod_needed =
 	    cp->pflag && (st->st_mode & 07777) != (mode & ~cp->umask);
 	set_attrs_fd(cp, dfd, st, chmod_needed);
-	if (close(dfd) == -1) {
+	if (side_close(&cp->dst, dfd) == -1) {
 		cp_dsterr(cp, errno);
 		return -1;
 	}
@@ -272,13 +321,13 @@ copy_symlink(struct cp *cp, int sdirfd, const char *sname,
 	ssize_t n;
 	int tries = 0;
 
-	n = ukfs_readlinkat(cp->u, sdirfd, sname, cp->buf, CPBUF);
+	n = side_readlinkat(&cp->src, sdirfd, sname, cp->buf, CPBUF);
 	if (n == -1 || n == CPBUF) {
 		cp_srcerr(cp, n == -1 ? errno : ENAMETOOLONG);
 		return -1;
 	}
 	cp->buf[n] = '\0';
-	while (symlinkat(cp->buf, ddirfd, dname) == -1)
+	while (side_symlinkat(&cp->dst, cp->buf, ddirfd, dname) == -1)
 		if (!retry_create(cp, ddirfd, dname, &tries))
 			return -1;
 	verbose(cp);
@@ -286,7 +335,7 @@ copy_symlink(struct cp *cp, int sdirfd, const char *sname,
 	return 0;
 }
 
-/* Fifos, sockets and (as root) device nodes. */
+/* Fifos, sockets and device nodes. */
 static int
 copy_special(
     struct cp *cp, const struct stat *st, int ddirfd, const char *dname)
@@ -296,19 +345,19 @@ copy_special(
 	int tries = 0;
 
 	if (!cp->Rflag) {
-		warnmsg("%s:%s: not a regular file (-R copies special files)",
-		    cp->image, cp->src.p);
+		warnmsg("%s: not a regular file (-R copies special files)",
+		    side_name(&cp->src, cp->walk->path.p));
 		cp->status = 1;
 		return -1;
 	}
-	if ((type == S_IFCHR || type == S_IFBLK) && !cp->root) {
-		warnmsg("%s:%s: device node not copied: only root may make "
-		        "one",
-		    cp->image, cp->src.p);
+	if ((type == S_IFCHR || type == S_IFBLK) && !cp->devices) {
+		warnmsg("%s: device node not copied: only root may make one",
+		    side_name(&cp->src, cp->walk->path.p));
 		cp->status = 1;
 		return -1;
 	}
-	while (mknodat(ddirfd, dname, type | (st->st_mode & 0777), rdev) == -1)
+	while (side_mknodat(&cp->dst, ddirfd, dname,
+	           type | (st->st_mode & 0777), rdev) == -1)
 		if (!retry_create(cp, ddirfd, dname, &tries))
 			return -1;
 	verbose(cp);
@@ -316,162 +365,74 @@ copy_special(
 	return 0;
 }
 
-/* --- directories ---------------------------------------------------------- */
+/* --- the walk's callbacks ------------------------------------------------- */
 
+/* Where the object at the walk's depth goes: directory and name. */
 static int
-valid_name(const char *name)
+dest_of(struct cp *cp, const char *sname, const char **dname)
 {
-	return name[0] != '\0' && strchr(name, '/') == NULL &&
-	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
-}
-
-static int
-is_ancestor(const struct cp *cp, ino_t ino)
-{
-	size_t i;
-
-	for (i = 0; i < cp->nanc; i++)
-		if (cp->anc[i] == ino)
-			return 1;
-	return 0;
-}
-
-static int
-push_ancestor(struct cp *cp, ino_t ino)
-{
-	if (cp->nanc == cp->capanc) {
-		size_t cap = cp->capanc ? cp->capanc * 2 : 32;
-		ino_t *a = realloc(cp->anc, cap * sizeof(*a));
-
-		if (a == NULL) {
-			cp_srcerr(cp, ENOMEM);
-			return -1;
-		}
-		cp->anc = a;
-		cp->capanc = cap;
+	if (cp->walk->depth == 0) {
+		*dname = cp->topname;
+		return cp->topfd;
 	}
-	cp->anc[cp->nanc++] = ino;
-	return 0;
+	*dname = sname;
+	return cp->frames[cp->walk->depth - 1].fd;
 }
 
-/* Open (making it if need be) the directory copy; -1 on error. */
+/* Extend dstp and rel by the object's name (not for the top object). */
 static int
-open_dest_dir(struct cp *cp, int ddirfd, const char *dname, int *created)
+push_names(struct cp *cp, const char *name, size_t *dstlen, size_t *rellen)
 {
-	int fd;
-
-	*created = 0;
-	if (mkdirat(ddirfd, dname, 0700) == 0)
-		*created = 1;
-	else if (errno != EEXIST) {
-		cp_dsterr(cp, errno);
+	*dstlen = cp->dstp.len;
+	*rellen = cp->rel.len;
+	if (cp->walk->depth == 0)
+		return 0;
+	if (pathbuf_push(&cp->dstp, name) == (size_t)-1 ||
+	    pathbuf_push(&cp->rel, name) == (size_t)-1) {
+		cp_srcerr(cp, ENOMEM);
 		return -1;
 	}
-	fd = openat(
-	    ddirfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1) {
-		if (errno == ENOTDIR || errno == ELOOP) {
-			warnmsg("%s: cannot overwrite non-directory with "
-			        "directory",
-			    cp->dst.p);
-			cp->status = 1;
-		} else
-			cp_dsterr(cp, errno);
-	}
-	return fd;
-}
-
-/* Copy the entries of the open source directory d into dfd. */
-static void
-copy_children(struct cp *cp, struct ukfs_dir *d, int dfd)
-{
-	struct ukfs_dirent de;
-	struct stat st;
-	size_t s, t, r;
-	int sfd = ukfs_dirfd(d), rv;
-
-	while ((rv = ukfs_readdir(d, &de)) == 1) {
-		if (strcmp(de.d_name, ".") == 0 || strcmp(de.d_name, "..") == 0)
-			continue;
-		if (!valid_name(de.d_name)) {
-			warnmsg("%s:%s: skipping invalid name '%s'", cp->image,
-			    cp->src.p, de.d_name);
-			cp->status = 1;
-			continue;
-		}
-		s = pathbuf_push(&cp->src, de.d_name);
-		t = pathbuf_push(&cp->dst, de.d_name);
-		r = pathbuf_push(&cp->rel, de.d_name);
-		if (s == (size_t)-1 || t == (size_t)-1 || r == (size_t)-1) {
-			cp_srcerr(cp, ENOMEM);
-			return;
-		}
-		if (ukfs_fstatat(
-		        cp->u, sfd, de.d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
-			cp_srcerr(cp, errno);
-		else
-			copy_entry(cp, sfd, de.d_name, &st, dfd, de.d_name, 0);
-		pathbuf_cut(&cp->src, s);
-		pathbuf_cut(&cp->dst, t);
-		pathbuf_cut(&cp->rel, r);
-	}
-	if (rv == -1)
-		cp_srcerr(cp, errno);
+	return 0;
 }
 
 static void
-copy_dir(struct cp *cp, int sdirfd, const char *sname, const struct stat *st,
-    int ddirfd, const char *dname)
+cut_names(struct cp *cp, size_t dstlen, size_t rellen)
 {
-	struct ukfs_dir *d;
-	int dfd, created = 0;
-
-	if (is_ancestor(cp, st->st_ino)) {
-		warnmsg("%s:%s: directory loop; not copied again", cp->image,
-		    cp->src.p);
-		cp->status = 1;
-		return;
-	}
-	d = ukfs_opendirat(cp->u, sdirfd, sname);
-	if (d == NULL) {
-		cp_srcerr(cp, errno);
-		return;
-	}
-	dfd = dname ? open_dest_dir(cp, ddirfd, dname, &created) : ddirfd;
-	if (dfd == -1 || push_ancestor(cp, st->st_ino) == -1) {
-		ukfs_closedir(d);
-		if (dname != NULL && dfd != -1)
-			close(dfd);
-		return;
-	}
-	if (created)
-		verbose(cp);
-	copy_children(cp, d, dfd);
-	ukfs_closedir(d);
-	cp->nanc--;
-	/* after the contents, which change the times and need write access */
-	if (cp->pflag || created)
-		set_attrs_fd(cp, dfd, st, 1);
-	if (dname != NULL)
-		close(dfd);
+	pathbuf_cut(&cp->dstp, dstlen);
+	pathbuf_cut(&cp->rel, rellen);
 }
 
-void
-copy_entry(struct cp *cp, int sdirfd, const char *sname, const struct stat *st,
-    int ddirfd, const char *dname, int follow)
+static int
+is_skipped(const struct cp *cp, const struct stat *st)
 {
-	int linked = cp->Rflag && !S_ISDIR(st->st_mode) && st->st_nlink > 1;
-	int rv;
+	return cp->src.u == NULL && cp->skipino != 0 &&
+	    st->st_ino == cp->skipino && st->st_dev == cp->skipdev;
+}
 
-	if (S_ISDIR(st->st_mode)) {
-		copy_dir(cp, sdirfd, sname, st, ddirfd, dname);
+static void
+cp_leaf(struct walk *w, int sdirfd, const char *sname, const struct stat *st)
+{
+	struct cp *cp = w->arg;
+	int linked = cp->Rflag && st->st_nlink > 1;
+	const char *dname;
+	size_t dl, rl;
+	int ddirfd, rv;
+
+	if (is_skipped(cp, st)) {
+		warnmsg(
+		    "%s: the destination image itself; not copied", w->path.p);
 		return;
 	}
-	if (linked && copy_as_link(cp, st, ddirfd, dname))
+	if (push_names(cp, sname, &dl, &rl) == -1)
 		return;
+	ddirfd = dest_of(cp, sname, &dname);
+	if (linked && copy_as_link(cp, st, ddirfd, dname)) {
+		cut_names(cp, dl, rl);
+		return;
+	}
 	switch (st->st_mode & S_IFMT) {
 	case S_IFREG:
-		rv = copy_reg(cp, sdirfd, sname, st, ddirfd, dname, follow);
+		rv = copy_reg(cp, sdirfd, sname, st, ddirfd, dname);
 		break;
 	case S_IFLNK:
 		rv = copy_symlink(cp, sdirfd, sname, st, ddirfd, dname);
@@ -483,11 +444,125 @@ copy_entry(struct cp *cp, int sdirfd, const char *sname, const struct stat *st,
 		rv = copy_special(cp, st, ddirfd, dname);
 		break;
 	default:
-		warnmsg("%s:%s: unknown file type %#o; not copied", cp->image,
-		    cp->src.p, (unsigned)(st->st_mode & S_IFMT));
+		warnmsg("%s: unknown file type %#o; not copied",
+		    side_name(&cp->src, w->path.p),
+		    (unsigned)(st->st_mode & S_IFMT));
 		cp->status = 1;
 		rv = -1;
 	}
 	if (rv == 0 && linked)
-		link_add(cp, st->st_ino);
+		link_add(cp, st);
+	cut_names(cp, dl, rl);
+}
+
+/* Open (making it if need be) the directory copy; -1 on error. */
+static int
+open_dest_dir(struct cp *cp, int ddirfd, const char *dname, int *created)
+{
+	int fd;
+
+	*created = 0;
+	if (side_mkdirat(&cp->dst, ddirfd, dname, 0700) == 0)
+		*created = 1;
+	else if (errno != EEXIST) {
+		cp_dsterr(cp, errno);
+		return -1;
+	}
+	fd = side_openat(
+	    &cp->dst, ddirfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (fd == -1) {
+		if (errno == ENOTDIR || errno == ELOOP) {
+			warnmsg("%s: cannot overwrite non-directory with "
+			        "directory",
+			    side_name(&cp->dst, cp->dstp.p));
+			cp->status = 1;
+		} else
+			cp_dsterr(cp, errno);
+	}
+	return fd;
+}
+
+static struct cpframe *
+push_frame(struct cp *cp)
+{
+	if (cp->nframes == cp->capframes) {
+		size_t cap = cp->capframes ? cp->capframes * 2 : 32;
+		struct cpframe *f = realloc(cp->frames, cap * sizeof(*f));
+
+		if (f == NULL)
+			return NULL;
+		cp->frames = f;
+		cp->capframes = cap;
+	}
+	return &cp->frames[cp->nframes++];
+}
+
+static int
+cp_pre(struct walk *w, int sdirfd, const char *sname, const struct stat *st)
+{
+	struct cp *cp = w->arg;
+	struct cpframe *f;
+	const char *dname;
+	size_t dl, rl;
+	int ddirfd, fd, created = 0;
+
+	if (push_names(cp, sname, &dl, &rl) == -1)
+		return -1;
+	ddirfd = dest_of(cp, sname, &dname);
+	fd =
+	    dname != NULL ? open_dest_dir(cp, ddirfd, dname, &created) : ddirfd;
+	if (fd == -1 || (f = push_frame(cp)) == NULL) {
+		if (fd != -1) {
+			cp_srcerr(cp, ENOMEM);
+			if (dname != NULL)
+				side_close(&cp->dst, fd);
+		}
+		cut_names(cp, dl, rl);
+		return -1;
+	}
+	f->fd = fd;
+	f->created = created;
+	f->dstlen = dl;
+	f->rellen = rl;
+	if (created)
+		verbose(cp);
+	return 0;
+}
+
+static void
+cp_post(struct walk *w, int sdirfd, const char *sname, const struct stat *st)
+{
+	struct cp *cp = w->arg;
+	struct cpframe *f = &cp->frames[--cp->nframes];
+
+	/* after the contents, which change the times and need write access */
+	if (cp->pflag || f->created)
+		set_attrs_fd(cp, f->fd, st, 1);
+	if (w->depth > 0 || cp->topname != NULL)
+		side_close(&cp->dst, f->fd);
+	cut_names(cp, f->dstlen, f->rellen);
+}
+
+static const struct walk_ops cp_ops = {
+    .pre = cp_pre,
+    .post = cp_post,
+    .leaf = cp_leaf,
+};
+
+void
+cp_copy(struct cp *cp, int sdirfd, const char *sname, const char *spath,
+    const struct stat *st)
+{
+	struct walk w;
+
+	if (walk_init(&w, &cp->src, &cp_ops, cp, spath) == -1) {
+		cp->status = 1;
+		return;
+	}
+	cp->walk = &w;
+	walk_tree(&w, sdirfd, sname, st);
+	if (w.status)
+		cp->status = 1;
+	cp->walk = NULL;
+	walk_fini(&w);
 }

@@ -16,6 +16,19 @@ static const struct tool {
     {"cat", ukfs_cat_main},
     {"stat", ukfs_stat_main},
     {"cp", ukfs_cp_main},
+    {"mkdir", ukfs_mkdir_main},
+    {"rm", ukfs_rm_main},
+    {"rmdir", ukfs_rmdir_main},
+    {"mv", ukfs_mv_main},
+    {"ln", ukfs_ln_main},
+    {"chmod", ukfs_chmod_main},
+    {"chown", ukfs_chown_main},
+    {"touch", ukfs_touch_main},
+    {"write", ukfs_write_main},
+    {"newfs", ukfs_newfs_main},
+    {"makefs", ukfs_makefs_main},
+    {"fsck", ukfs_fsck_main},
+    {"info", ukfs_info_main},
 };
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
 

@@ -1,0 +1,147 @@
+/* The tree walk shared by the tools. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "walk.h"
+
+int
+walk_init(struct walk *w, const struct side *s, const struct walk_ops *ops,
+    void *arg, const char *path)
+{
+	memset(w, 0, sizeof(*w));
+	w->side = s;
+	w->ops = ops;
+	w->arg = arg;
+	if (pathbuf_set(&w->path, path) == -1) {
+		warnmsg("%s", strerror(ENOMEM));
+		return -1;
+	}
+	return 0;
+}
+
+void
+walk_fini(struct walk *w)
+{
+	pathbuf_free(&w->path);
+	free(w->anc);
+	w->anc = NULL;
+}
+
+void
+walk_err(struct walk *w, int error)
+{
+	warnmsg("%s: %s", side_name(w->side, w->path.p), strerror(error));
+	w->status = 1;
+}
+
+static int
+valid_name(const char *name)
+{
+	return name[0] != '\0' && strchr(name, '/') == NULL &&
+	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+static int
+is_ancestor(const struct walk *w, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < w->nanc; i++)
+		if (w->anc[i].ino == st->st_ino && w->anc[i].dev == st->st_dev)
+			return 1;
+	return 0;
+}
+
+static int
+push_ancestor(struct walk *w, const struct stat *st)
+{
+	if (w->nanc == w->capanc) {
+		size_t cap = w->capanc ? w->capanc * 2 : 32;
+		void *a = realloc(w->anc, cap * sizeof(*w->anc));
+
+		if (a == NULL) {
+			walk_err(w, ENOMEM);
+			return -1;
+		}
+		w->anc = a;
+		w->capanc = cap;
+	}
+	w->anc[w->nanc].dev = st->st_dev;
+	w->anc[w->nanc].ino = st->st_ino;
+	w->nanc++;
+	return 0;
+}
+
+/* Walk the entries of the open directory d. */
+static void
+walk_entries(struct walk *w, struct side_dir *d)
+{
+	const char *name;
+	struct stat st;
+	int dfd = side_dirfd(d), rv = 0;
+	size_t old;
+
+	while (!w->stop && (rv = side_readdir(d, &name)) == 1) {
+		old = pathbuf_push(&w->path, name);
+		if (old == (size_t)-1) {
+			walk_err(w, ENOMEM);
+			return;
+		}
+		if (!valid_name(name)) {
+			warnmsg("%s: skipping invalid name '%s'",
+			    side_name(w->side, w->path.p), name);
+			w->status = 1;
+		} else if (side_fstatat(w->side, dfd, name, &st,
+		               AT_SYMLINK_NOFOLLOW) == -1)
+			walk_err(w, errno);
+		else
+			walk_tree(w, dfd, name, &st);
+		pathbuf_cut(&w->path, old);
+	}
+	if (!w->stop && rv == -1)
+		walk_err(w, errno);
+}
+
+static void
+walk_dir(struct walk *w, int dirfd, const char *name, const struct stat *st)
+{
+	struct side_dir *d;
+	int rv;
+
+	if (is_ancestor(w, st)) {
+		warnmsg("%s: directory loop; not walked again",
+		    side_name(w->side, w->path.p));
+		w->status = 1;
+		return;
+	}
+	rv = w->ops->pre(w, dirfd, name, st);
+	if (rv == -1)
+		return;
+	if (rv == 0) {
+		d = side_opendirat(w->side, dirfd, name, w->depth == 0);
+		if (d == NULL)
+			walk_err(w, errno);
+		else {
+			if (push_ancestor(w, st) == 0) {
+				w->depth++;
+				walk_entries(w, d);
+				w->depth--;
+				w->nanc--;
+			}
+			side_closedir(d);
+		}
+	}
+	if (w->ops->post != NULL)
+		w->ops->post(w, dirfd, name, st);
+}
+
+void
+walk_tree(struct walk *w, int dirfd, const char *name, const struct stat *st)
+{
+	if (S_ISDIR(st->st_mode))
+		walk_dir(w, dirfd, name, st);
+	else
+		w->ops->leaf(w, dirfd, name, st);
+}

@@ -1,0 +1,63 @@
+/*
+ * The one tree walk of the tools (cp, makefs, rm -r, chmod -R, chown -R,
+ * makefs's size estimate), on either side.  Directories are visited before
+ * and after their entries; every name read from a directory is checked;
+ * a directory that contains itself (a damaged image) is reported, not
+ * walked forever.
+ */
+#ifndef _UKFS_UTILS_WALK_H_
+#define _UKFS_UTILS_WALK_H_
+
+#include <sys/stat.h>
+
+#include "common.h"
+#include "side.h"
+
+struct walk;
+
+struct walk_ops {
+	/*
+	 * A directory, before its entries: 0 to walk into it, 1 to skip
+	 * its entries (post is still called), -1 to skip it entirely.
+	 */
+	int (*pre)(
+	    struct walk *w, int dirfd, const char *name, const struct stat *st);
+	/* The same directory after its entries (may be NULL). */
+	void (*post)(
+	    struct walk *w, int dirfd, const char *name, const struct stat *st);
+	/* Anything that is not a directory. */
+	void (*leaf)(
+	    struct walk *w, int dirfd, const char *name, const struct stat *st);
+};
+
+struct walk {
+	const struct side *side;
+	const struct walk_ops *ops;
+	void *arg;           /* the caller's */
+	struct pathbuf path; /* the current object, as messages name it */
+	int depth;           /* 0: the object walk_tree() was called on */
+	int status;          /* 1 after a reported error */
+	int stop;            /* set by a callback: end the walk */
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} * anc; /* the directories being walked */
+	size_t nanc, capanc;
+};
+
+/* Set up a walk; path is the top object's name for messages. */
+int walk_init(struct walk *w, const struct side *s, const struct walk_ops *ops,
+    void *arg, const char *path);
+void walk_fini(struct walk *w);
+
+/*
+ * Walk the object name (relative to dirfd) that st describes (lstat, or
+ * stat for a followed top-level symlink).
+ */
+void walk_tree(
+    struct walk *w, int dirfd, const char *name, const struct stat *st);
+
+/* "progname: side:path: strerror(error)", status 1. */
+void walk_err(struct walk *w, int error);
+
+#endif /* _UKFS_UTILS_WALK_H_ */
