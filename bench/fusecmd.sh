@@ -1,0 +1,31 @@
+#!/bin/sh
+# One timed FUSE cycle for bench/run.sh: mount IMG read-only on MNT with
+# DAEMON (a rump_* program, or "fuse2fs"), do WORK, unmount, and wait
+# until the daemon has let go of the image, so the next cycle starts clean.
+#
+#   sh bench/fusecmd.sh DAEMON IMG MNT WORK [SRC]
+# WORK: cat (read /big), find (find /small -ls), verify (compare /big with
+# SRC/big and count the files under /small).
+set -u
+daemon=$1 img=$2 mnt=$3 work=$4 src=${5:-}
+
+case $daemon in
+fuse2fs) fuse2fs -o ro "$img" "$mnt" >/dev/null || exit 1 ;;
+*) "$daemon" -o ro "$img" "$mnt" || exit 1 ;;
+esac
+rc=0
+case $work in
+cat) cat "$mnt/big" >/dev/null || rc=1 ;;
+find) find "$mnt/small" -ls >/dev/null || rc=1 ;;
+verify)
+	cmp "$mnt/big" "$src/big" || rc=1
+	n=$(find "$mnt/small" -type f | wc -l)
+	[ "$n" -eq 20000 ] || { echo "fusecmd: $n files, not 20000"; rc=1; }
+	;;
+*) echo "fusecmd: unknown work $work" >&2; rc=1 ;;
+esac
+fusermount3 -u "$mnt" || rc=1
+while fuser -s "$img" 2>/dev/null; do
+	sleep 0.01
+done
+exit $rc

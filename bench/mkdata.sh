@@ -1,0 +1,40 @@
+#!/bin/sh
+# Build the benchmark data sets once into $D (reused when present):
+#   $D/src/big            512 MiB of random bytes
+#   $D/src/small/dNNN/    20,000 files of 100 B - 8 KiB in 250 directories
+#   $D/ext2.img           1 GiB ext2 image of $D/src (mke2fs -d)
+# A stamp file marks a complete build, so an interrupted run starts over.
+#
+#   sh bench/mkdata.sh DIR
+set -eu
+D=${1:?usage: mkdata.sh DIR}
+STAMP=$D/.complete-v1
+[ -f "$STAMP" ] && exit 0
+
+echo "bench: building data sets in $D (once)"
+rm -rf "$D/src" "$D/ext2.img"
+mkdir -p "$D/src/small"
+
+# Random bytes: no peer can shortcut by compression or sparseness.
+head -c 536870912 /dev/urandom >"$D/src/big"
+
+# Sizes spread over 100 B - 8 KiB by a fixed stride, so every run builds
+# the same tree; contents are text cut from one long pattern.
+awk -v dir="$D/src/small" 'BEGIN {
+	pad = "the quick brown fox jumps over the lazy dog 0123456789\n"
+	while (length(pad) < 8192)
+		pad = pad pad
+	for (i = 0; i < 20000; i++) {
+		if (i % 80 == 0) {
+			d = sprintf("%s/d%03d", dir, int(i / 80))
+			system("mkdir -p " d)
+		}
+		f = sprintf("%s/f%05d", d, i)
+		printf "%s", substr(pad, 1 + i % 50, 100 + (i * 7919) % 8093) > f
+		close(f)
+	}
+}'
+
+mke2fs -q -F -t ext2 -d "$D/src" "$D/ext2.img" 1G >/dev/null
+e2fsck -fn "$D/ext2.img" >/dev/null
+touch "$STAMP"

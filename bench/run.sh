@@ -1,0 +1,316 @@
+#!/bin/sh
+# make bench: ukfs against the peer tools on the same data, in the same run.
+#
+#   B=build sh bench/run.sh
+#
+# Data (built once into $B/benchdata by bench/mkdata.sh): a 1 GiB ext2
+# image holding /big (512 MiB) and /small (20,000 files of 100 B - 8 KiB
+# in 250 directories), and the host tree it was made from.  Every
+# comparison prints
+#	name: ukfs X s, peer Y s, ratio Y/X = R (higher is better for ukfs)
+# from the median wall time over ROUNDS x RUNS runs on a warm page cache,
+# then a summary table (with mean CPU times, steadier than wall time on a
+# loaded machine); all of it also goes to $B/bench/results.txt.
+#
+# Environment: BENCH_ROUNDS (3), BENCH_RUNS (5 per round), BENCH_TMP (the
+# scratch directory for extracted trees and written images: a tmpfs
+# under /dev/shm when there is one, so the host disk's journal does not
+# dominate; else $B/benchdata/scratch), RUMP_BUFCACHE_MB (the buffer-cache
+# limit the memory check holds ukfs-cat to; default 64).
+#
+# Exit status: 1 when a tool errored out or gave wrong output (a benchmark
+# that did not run is a failure); the write and FUSE comparisons are
+# skipped with a printed reason while ukfs cannot do them yet.
+set -u
+B=${B:-build}
+TOP=$(pwd)
+BIN=$TOP/$B/bin
+D=$TOP/$B/benchdata
+OUT=$TOP/$B/bench
+ROUNDS=${BENCH_ROUNDS:-3}
+RUNS=${BENCH_RUNS:-5}
+CACHE_MB=${RUMP_BUFCACHE_MB:-64}
+export LC_ALL=C
+
+. "$TOP/bench/lib.sh"
+
+for t in hyperfine jq debugfs icat fls 7zz mke2fs e2fsck /usr/bin/time; do
+	command -v "$t" >/dev/null 2>&1 ||
+	    { echo "bench: $t is missing (sh tools/deps.sh)" >&2; exit 1; }
+done
+for t in ukfs-cat ukfs-cp ukfs-ls ukfs-makefs ukfs-newfs; do
+	[ -x "$BIN/$t" ] || { echo "bench: no $BIN/$t: make first" >&2; exit 1; }
+done
+
+sh "$TOP/bench/mkdata.sh" "$D" || { echo "bench: no data sets" >&2; exit 1; }
+IMG=$D/ext2.img
+SRC=$D/src
+
+if [ -n "${BENCH_TMP:-}" ]; then
+	S=$BENCH_TMP
+elif [ -d /dev/shm ] && [ -w /dev/shm ] &&
+    [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] &&
+    [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt 3000000 ]; then
+	S=/dev/shm/ukfs-bench.$$
+else
+	S=$D/scratch
+fi
+MNT=$S/mnt
+rm -rf "$OUT"
+mkdir -p "$OUT/json" "$S" "$MNT"
+: >"$OUT/log"
+: >"$OUT/table"
+cleanup()
+{
+	fusermount3 -u "$MNT" 2>/dev/null
+	rm -rf "$S"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Print to the terminal and to results.txt.
+say()
+{
+	echo "$@" | tee -a "$OUT/results.txt"
+}
+: >"$OUT/results.txt"
+
+ino() {
+	debugfs -R "stat $1" "$IMG" 2>/dev/null |
+	    awk '/^Inode:/ { print $2; exit }'
+}
+BIGINO=$(ino /big)
+SMALLINO=$(ino /small)
+IMGBYTES=$(stat -c %s "$IMG")
+BIGBYTES=$(stat -c %s "$SRC/big")
+[ -n "$BIGINO" ] && [ -n "$SMALLINO" ] ||
+    { echo "bench: cannot find /big and /small in $IMG" >&2; exit 1; }
+
+say "ukfs bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+say "  median of $ROUNDS x $RUNS runs, warm page cache; scratch: $S" \
+    "($(stat -f -c %T "$S"))"
+
+# Warm the page cache: every later run reads memory, not the disk.
+cat "$IMG" "$SRC/big" >/dev/null
+find "$SRC/small" -type f -exec cat {} + >/dev/null
+
+# --- sequential read of the 512 MiB file ---------------------------------
+say ""
+say "# read /big (512 MiB)"
+g_begin read
+g_add ukfs-cat "" "'$BIN/ukfs-cat' '$IMG' /big >/dev/null" \
+    "'$BIN/ukfs-cat' '$IMG' /big | cmp - '$SRC/big'"
+g_add "cat image" "" "cat '$IMG' >/dev/null" ""
+g_add "cat host file" "" "cat '$SRC/big' >/dev/null" ""
+g_add "debugfs dump" "" \
+    "debugfs -R 'dump /big /dev/null' '$IMG' 2>/dev/null" \
+    "debugfs -R 'dump /big $S/dump' '$IMG' && cmp '$S/dump' '$SRC/big' &&
+     rm -f '$S/dump'"
+g_add icat "" "icat '$IMG' $BIGINO >/dev/null" \
+    "icat '$IMG' $BIGINO | cmp - '$SRC/big'"
+g_add "7zz e" "" "7zz e -so '$IMG' big >/dev/null" \
+    "7zz e -so '$IMG' big | cmp - '$SRC/big'"
+g_run
+SCALE=$(awk -v a="$BIGBYTES" -v b="$IMGBYTES" 'BEGIN { printf "%.6f", a / b }')
+{
+	g_ratio "read 512 MiB vs cat image/byte" ukfs-cat "cat image" "$SCALE" 0.80
+	g_ratio "read 512 MiB vs cat host file" ukfs-cat "cat host file"
+	g_ratio "read 512 MiB vs debugfs dump" ukfs-cat "debugfs dump" 1 1
+	g_ratio "read 512 MiB vs icat" ukfs-cat icat 1 1
+	g_ratio "read 512 MiB vs 7zz e" ukfs-cat "7zz e" 1 1
+} | tee -a "$OUT/results.txt"
+
+# --- memory: reading a file 8x the buffer cache ----------------------------
+say ""
+say "# memory: peak RSS against the buffer-cache limit"
+rss()
+{
+	/usr/bin/time -f %M -o "$S/rss" "$@" >/dev/null 2>>"$OUT/log" ||
+	    { echo 0; return; }
+	tail -1 "$S/rss"
+}
+base=$(rss "$BIN/ukfs-cat" "$IMG" /small/d000/f00000)
+big=$(rss env RUMP_BUFCACHE_MB="$CACHE_MB" "$BIN/ukfs-cat" "$IMG" /big)
+big16=$(rss env RUMP_BUFCACHE_MB=16 "$BIN/ukfs-cat" "$IMG" /big)
+rm -rf "$S/x"
+tree=$(rss env RUMP_BUFCACHE_MB="$CACHE_MB" "$BIN/ukfs-cp" -R "$IMG:/small" "$S/x")
+rm -rf "$S/x"
+tree16=$(rss env RUMP_BUFCACHE_MB=16 "$BIN/ukfs-cp" -R "$IMG:/small" "$S/x")
+rm -rf "$S/x"
+if [ "$base" = 0 ] || [ "$big" = 0 ] || [ "$big16" = 0 ] ||
+    [ "$tree" = 0 ] || [ "$tree16" = 0 ]; then
+	say "memory: NOT RUN: ukfs-cat failed (see $OUT/log)"
+	echo "memory: NOT RUN" >"$OUT/memory"
+	bench_failed=1
+else
+	awk -v base="$base" -v big="$big" -v big16="$big16" -v lim="$CACHE_MB" \
+	    -v tree="$tree" -v tree16="$tree16" '
+	function check(rss, l) {
+		# the cache, plus what reading one small file takes, plus 8 MiB
+		return (rss / 1024 <= l + base / 1024 + 8) ? "ok" : "OVER"
+	}
+	BEGIN {
+		printf "memory: ukfs-cat /big peak RSS %.1f MiB, buffer-cache " \
+		    "limit %d MiB: %s (one small file: %.1f MiB; bound = " \
+		    "limit + that + 8 MiB)\n", big / 1024, lim, check(big, lim),
+		    base / 1024
+		printf "memory: ukfs-cat /big peak RSS %.1f MiB, buffer-cache " \
+		    "limit 16 MiB: %s\n", big16 / 1024, check(big16, 16)
+		# 80 MiB of small files pass through the cache: the peak
+		# should move with the limit, by no more than the limit does
+		d = (tree - tree16) / 1024
+		printf "memory: ukfs-cp -R /small peak RSS %.1f MiB with a %d " \
+		    "MiB cache, %.1f MiB with 16 MiB: %+.1f MiB for %+d MiB " \
+		    "of cache (%s)\n", tree / 1024, lim, tree16 / 1024, d,
+		    lim - 16, (d <= lim - 16 + 8) ? "ok" : "OVER"
+	}' | tee "$OUT/memory" | tee -a "$OUT/results.txt"
+fi
+
+# --- extraction of the 20,000-file tree -----------------------------------
+say ""
+say "# extract /small (20,000 files) to $S"
+X=$S/x
+g_begin extract
+g_add "ukfs-cp -R" "rm -rf '$X'" "'$BIN/ukfs-cp' -R '$IMG:/small' '$X'" \
+    "'$BIN/ukfs-cp' -R '$IMG:/small' '$X' && diff -r '$X' '$SRC/small'"
+g_add "debugfs rdump" "rm -rf '$X' && mkdir '$X'" \
+    "debugfs -R 'rdump /small $X' '$IMG' 2>/dev/null" \
+    "debugfs -R 'rdump /small $X' '$IMG' && diff -r '$X/small' '$SRC/small'"
+g_add "7zz x" "rm -rf '$X' && mkdir '$X'" \
+    "7zz x -y -o'$X' '$IMG' 'small/*' >/dev/null" \
+    "7zz x -y -o'$X' '$IMG' 'small/*' && diff -r '$X/small' '$SRC/small'"
+g_run
+{
+	g_ratio "extract 20,000 files vs debugfs" "ukfs-cp -R" "debugfs rdump" 1 1
+	g_ratio "extract 20,000 files vs 7zz x" "ukfs-cp -R" "7zz x" 1 1
+} | tee -a "$OUT/results.txt"
+rm -rf "$X"
+
+# --- listing ------------------------------------------------------------
+say ""
+say "# list /small recursively, with attributes"
+g_begin list
+g_add "ukfs-ls -lR" "" "'$BIN/ukfs-ls' -lR '$IMG' /small >/dev/null" \
+    "test \$('$BIN/ukfs-ls' -lR '$IMG' /small | grep -c '^-') -eq 20000"
+g_add "fls -rl" "" "fls -r -l '$IMG' $SMALLINO >/dev/null" \
+    "test \$(fls -r -l '$IMG' $SMALLINO | grep -c 'r/r') -eq 20000"
+g_run
+g_ratio "ls -lR 20,000 files vs fls -rl" "ukfs-ls -lR" "fls -rl" |
+    tee -a "$OUT/results.txt"
+
+# --- writing -------------------------------------------------------------
+say ""
+say "# write: make images of /small, copy /big into an image"
+mkdir -p "$S/tiny/d"
+echo hello >"$S/tiny/d/f"
+if "$BIN/ukfs-makefs" -t ext2fs "$S/tiny.img" "$S/tiny" >"$S/why" 2>&1; then
+	g_begin mkext2
+	g_add "ukfs-makefs ext2" "rm -f '$S/w.img'" \
+	    "'$BIN/ukfs-makefs' -t ext2fs -s 256m '$S/w.img' '$SRC/small'" \
+	    "'$BIN/ukfs-makefs' -t ext2fs -s 256m '$S/w.img' '$SRC/small' &&
+	     e2fsck -fn '$S/w.img'"
+	g_add "mke2fs -d" "rm -f '$S/w.img'" \
+	    "mke2fs -q -F -t ext2 -d '$SRC/small' '$S/w.img' 256M >/dev/null" ""
+	g_run
+	g_ratio "makefs ext2 20,000 files vs mke2fs" "ukfs-makefs ext2" \
+	    "mke2fs -d" 1 1 | tee -a "$OUT/results.txt"
+else
+	say "makefs ext2: skipped: ukfs-makefs -t ext2fs fails here:" \
+	    "$(tail -1 "$S/why")"
+fi
+rm -f "$S/tiny.img"
+if command -v makefs >/dev/null 2>&1 &&
+    "$BIN/ukfs-makefs" -t ffs "$S/tiny.img" "$S/tiny" >"$S/why" 2>&1; then
+	g_begin mkffs
+	g_add "ukfs-makefs ffs" "rm -f '$S/w.img'" \
+	    "'$BIN/ukfs-makefs' -t ffs '$S/w.img' '$SRC/small'" \
+	    "'$BIN/ukfs-makefs' -t ffs '$S/w.img' '$SRC/small' &&
+	     '$BIN/ukfs-fsck' -n '$S/w.img' &&
+	     test \$('$BIN/ukfs-ls' -R '$S/w.img' / | grep -c '^f') -eq 20000"
+	g_add "makefs ffs" "rm -f '$S/w.img'" \
+	    "makefs -t ffs '$S/w.img' '$SRC/small' >/dev/null" ""
+	g_run
+	g_ratio "makefs ffs 20,000 files vs makefs" "ukfs-makefs ffs" \
+	    "makefs ffs" | tee -a "$OUT/results.txt"
+else
+	say "makefs ffs: skipped: no makefs, or ukfs-makefs -t ffs fails:" \
+	    "$(tail -1 "$S/why")"
+fi
+rm -f "$S/tiny.img" "$S/w.img"
+
+# Copy /big into an empty image: ext2 when ukfs can write it, else ffs.
+wtype=""
+for t in ext2fs ffs; do
+	rm -f "$S/tiny.img"
+	"$BIN/ukfs-newfs" -t $t -s 8m "$S/tiny.img" >"$S/why" 2>&1 &&
+	    "$BIN/ukfs-cp" "$S/tiny/d/f" "$S/tiny.img:/" >>"$S/why" 2>&1 &&
+	    { wtype=$t; break; }
+	say "copy into an image: $t: not writable here: $(tail -1 "$S/why")"
+done
+rm -f "$S/tiny.img"
+if [ -n "$wtype" ]; then
+	g_begin cpin
+	g_add "ukfs-cp into $wtype" \
+	    "rm -f '$S/w.img' && '$BIN/ukfs-newfs' -t $wtype -s 768m '$S/w.img'" \
+	    "'$BIN/ukfs-cp' '$SRC/big' '$S/w.img:/'" \
+	    "'$BIN/ukfs-cp' '$SRC/big' '$S/w.img:/' &&
+	     '$BIN/ukfs-cat' '$S/w.img' /big | cmp - '$SRC/big'"
+	g_add "cp to host fs" "rm -f '$S/w.big'" "cp '$SRC/big' '$S/w.big'" ""
+	g_run
+	g_ratio "write 512 MiB into $wtype vs cp" "ukfs-cp into $wtype" \
+	    "cp to host fs" 1 0.5 | tee -a "$OUT/results.txt"
+	rm -f "$S/w.img" "$S/w.big"
+else
+	say "copy into an image: skipped: no writable type"
+fi
+
+# --- FUSE ----------------------------------------------------------------
+say ""
+say "# FUSE: mount read-only, work, unmount (until the daemon exits)"
+why=""
+[ -x "$BIN/rump_ext2fs" ] || why="no $BIN/rump_ext2fs"
+[ -z "$why" ] && ! [ -c /dev/fuse ] && why="no /dev/fuse"
+for t in fuse2fs fusermount3 fuser; do
+	[ -z "$why" ] && ! command -v $t >/dev/null 2>&1 && why="no $t"
+done
+if [ -z "$why" ] && ! sh "$TOP/bench/fusecmd.sh" "$BIN/rump_ext2fs" "$IMG" \
+    "$MNT" verify "$SRC" >>"$OUT/log" 2>&1; then
+	why="rump_ext2fs cannot mount here (see $OUT/log)"
+	fusermount3 -u "$MNT" 2>/dev/null
+fi
+if [ -z "$why" ]; then
+	F="sh '$TOP/bench/fusecmd.sh'"
+	for w in cat find; do
+		g_begin fuse$w
+		g_add "rump_ext2fs $w" "" "$F '$BIN/rump_ext2fs' '$IMG' '$MNT' $w" \
+		    "$F '$BIN/rump_ext2fs' '$IMG' '$MNT' verify '$SRC'"
+		g_add "fuse2fs $w" "" "$F fuse2fs '$IMG' '$MNT' $w" \
+		    "$F fuse2fs '$IMG' '$MNT' verify '$SRC'"
+		g_run
+		case $w in
+		cat) title="FUSE mount+cat 512 MiB vs fuse2fs" ;;
+		find) title="FUSE mount+find -ls vs fuse2fs" ;;
+		esac
+		g_ratio "$title" "rump_ext2fs $w" "fuse2fs $w" |
+		    tee -a "$OUT/results.txt"
+	done
+else
+	say "FUSE: skipped: $why"
+fi
+
+# --- summary --------------------------------------------------------------
+say ""
+say "# summary: ratio = peer time / ukfs time (> 1: ukfs is faster), from"
+say "# the medians of wall time; min: the same from the fastest runs; cpu:"
+say "# mean user+system seconds and their ratio (steadier under load)"
+table | tee -a "$OUT/results.txt"
+tee -a "$OUT/results.txt" <"$OUT/memory"
+say "(for FUSE, cpu is the client's only: the daemon has detached)"
+say "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "results: $OUT/results.txt (hyperfine JSON in $OUT/json, log in $OUT/log)"
+if [ "$bench_failed" != 0 ]; then
+	echo "bench: some benchmarks did not run (see above)" >&2
+	exit 1
+fi
+exit 0
