@@ -38,7 +38,10 @@ KERN_DIRS := rumpkern rumpvfs $(sort $(dir $(wildcard fs/*/*.c)))
 KERN_SRCS := $(wildcard rumpkern/*.c rumpvfs/*.c fs/*/*.c)
 KERN_GENSRCS := $(GEN)/rump_syscalls.c $(GEN)/vnode_if.c \
 	$(GEN)/rumpkern_if_wrappers.c $(GEN)/rumpvfs_if_wrappers.c
-KERN_CFLAGS := $(CFLAGS_COMMON) -fvisibility=hidden -DVNODE_LOCKDEBUG \
+# librump is loaded with the program, never dlopen'ed late: its thread-local
+# variables can use the fast initial-exec model.
+TLSFLAGS := -ftls-model=initial-exec
+KERN_CFLAGS := $(CFLAGS_COMMON) $(TLSFLAGS) -fvisibility=hidden -DVNODE_LOCKDEBUG \
 	-iquote rumpkern -iquote rumpvfs -iquote fs -iquote $(GEN) \
 	-Iinclude -I$(PUBINC)
 KERN_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(KERN_SRCS)) \
@@ -104,7 +107,7 @@ $(foreach d,$(KERN_DIRS),$(eval $(call kernobj,$(d))))
 
 $(B)/obj/rumpuser/%.o: rumpuser/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -c -o $@ $<
+	$(CC) $(USER_CFLAGS) $(TLSFLAGS) -c -o $@ $<
 
 $(B)/obj/libukfs/%.o: libukfs/%.c | $(GENHDRS)
 	@mkdir -p $(dir $@)
