@@ -13,4 +13,11 @@ void etfs_release(struct etfs_dev *);
 struct mount *mount_root_alloc(struct vfsops *, const char *path);
 void vfs_rename_init(void);
 
+/* Callers that hold vnodes rather than paths or descriptors (vfs_p2k.c). */
+struct vattr;
+#define VFS_RENAME_NOREPLACE 0x1
+int vfs_rename_at(struct vnode *fromdir, const char *from, struct vnode *todir,
+    const char *to, int flags);
+int vn_setattr_checked(struct vnode *, struct vattr *, kauth_cred_t);
+
 #endif

@@ -10,6 +10,7 @@
 #include "sys/file.h"
 #include "sys/lwp.h"
 #include "syscallargs.h"
+#include "rumpfs.h"
 
 #define SETID (RUMP_S_ISUID | RUMP_S_ISGID)
 
@@ -355,4 +356,11 @@ sys_ftruncate(struct lwp *l, const void *v, int64_t *retval)
 	vn_unlock(vp);
 	fd_putfile(fp);
 	return error;
+}
+
+/* The same rules for callers that hold the vnode (libp2k's setattr). */
+int
+vn_setattr_checked(struct vnode *vp, struct vattr *va, kauth_cred_t cred)
+{
+	return setattr_checked(vp, va, cred);
 }

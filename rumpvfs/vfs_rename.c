@@ -98,30 +98,24 @@ rename_checks(struct vnode *fdvp, struct vnode *fvp, struct vnode *tdvp,
 	return 0;
 }
 
-static int
-do_rename(int fromfd, const char *from, int tofd, const char *to)
+/*
+ * Rename from (relative to the directory fromdir, or the current
+ * directory when NULL) to to (likewise todir).  flags: 0 or
+ * VFS_RENAME_NOREPLACE (fail with EEXIST when to exists).
+ */
+int
+vfs_rename_at(struct vnode *fromdir, const char *from, struct vnode *todir,
+    const char *to, int flags)
 {
 	struct nameidata fnd, tnd;
 	struct vnode *fdvp, *fvp, *tdvp, *tvp;
-	struct file *ffp = NULL, *tfp = NULL;
 	bool below = false, fdvp_first = false;
 	int error;
 
 	NDINIT(&fnd, RENAME, WANTPARENT | NOFOLLOW, from);
 	NDINIT(&tnd, RENAME, WANTPARENT | NOFOLLOW, to);
-	/* Resolve relative paths against their directory descriptors. */
-	if (fromfd != RUMP_AT_FDCWD && from[0] != '/') {
-		if ((ffp = fd_getfile(fromfd)) == NULL)
-			return EBADF;
-		fnd.ni_atdir = ffp->f_vnode;
-	}
-	if (tofd != RUMP_AT_FDCWD && to[0] != '/') {
-		if ((tfp = fd_getfile(tofd)) == NULL) {
-			error = EBADF;
-			goto out0;
-		}
-		tnd.ni_atdir = tfp->f_vnode;
-	}
+	fnd.ni_atdir = fromdir;
+	tnd.ni_atdir = todir;
 	error = namei(&fnd);
 	if (error)
 		goto out0;
@@ -141,6 +135,10 @@ do_rename(int fromfd, const char *from, int tofd, const char *to)
 	tdvp = tnd.ni_dvp;
 	tvp = tnd.ni_vp;
 
+	if ((flags & VFS_RENAME_NOREPLACE) && tvp != NULL) {
+		error = EEXIST;
+		goto out1;
+	}
 	if (fvp == tvp) {
 		error = 0; /* two names of one file: nothing to do */
 		goto out1;
@@ -211,6 +209,29 @@ out1:
 	vrele(fvp);
 	vrele(fdvp);
 out0:
+	return error;
+}
+
+static int
+do_rename(int fromfd, const char *from, int tofd, const char *to)
+{
+	struct file *ffp = NULL, *tfp = NULL;
+	int error;
+
+	/* Resolve relative paths against their directory descriptors. */
+	if (fromfd != RUMP_AT_FDCWD && from[0] != '/') {
+		if ((ffp = fd_getfile(fromfd)) == NULL)
+			return EBADF;
+	}
+	if (tofd != RUMP_AT_FDCWD && to[0] != '/') {
+		if ((tfp = fd_getfile(tofd)) == NULL) {
+			if (ffp != NULL)
+				fd_putfile(ffp);
+			return EBADF;
+		}
+	}
+	error = vfs_rename_at(ffp ? ffp->f_vnode : NULL, from,
+	    tfp ? tfp->f_vnode : NULL, to, 0);
 	if (ffp != NULL)
 		fd_putfile(ffp);
 	if (tfp != NULL)

@@ -26,7 +26,7 @@ ext2fs_maxrun(const struct ext2fs_mount *ump)
  * one index per level of indirect blocks.  Returns the number of levels
  * (0 for a direct block), or -1 past the triple-indirect range.
  */
-static int
+int
 ext2fs_ind_path(
     const struct ext2fs_mount *ump, daddr_t lbn, unsigned path[1 + E2FS_NIADDR])
 {

@@ -74,6 +74,9 @@ _Static_assert(sizeof(struct ext2fs_dinode) == 0xA0, "dinode size");
 #define E2FS_IFREG  0100000
 #define E2FS_IFLNK  0120000
 #define E2FS_IFSOCK 0140000
+#define E2FS_ISUID  0004000
+#define E2FS_ISGID  0002000
+#define E2FS_ISVTX  0001000
 
 /* i_flags */
 #define EXT2_SECRM_FL       0x00000001

@@ -28,6 +28,9 @@ _Static_assert(sizeof(struct ext2fs_direct) == E2FS_DIRHDR_SIZE, "dirent");
 	((E2FS_DIRHDR_SIZE + (size_t)(n) + E2FS_DIR_ROUND) &                   \
 	    ~(size_t)E2FS_DIR_ROUND)
 
+/* With metadata_csum, a block ends in a 12-byte record with its checksum. */
+#define E2FS_DIRTAIL_SIZE 12
+
 /* e2d_type */
 #define EXT2_FT_UNKNOWN  0
 #define EXT2_FT_REG_FILE 1

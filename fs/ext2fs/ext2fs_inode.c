@@ -127,7 +127,7 @@ ext2fs_has_blockmap(const struct ext2fs_inode *ip)
 }
 
 /* The largest file size the block map of ip can describe. */
-static uint64_t
+uint64_t
 ext2fs_maxsize(const struct ext2fs_inode *ip)
 {
 	const struct ext2fs_mount *ump = ip->i_ump;
@@ -230,6 +230,7 @@ ext2fs_inode_load(
 	ip->i_ump = ump;
 	ip->i_dinsize = MAX(ump->um_isize, sizeof(struct ext2fs_dinode));
 	ip->i_din = kmem_zalloc(ip->i_dinsize, KM_SLEEP);
+	ip->i_lastlbn = -1;
 	error = ext2fs_dinode_read(ump, ino, ip->i_din);
 	if (error == 0)
 		error = ext2fs_inode_decode(ip);
@@ -307,4 +308,197 @@ ext2fs_inode_rdev(const struct ext2fs_inode *ip)
 		return RUMP_MAKEDEV((old >> 8) & 0xff, old & 0xff);
 	return RUMP_MAKEDEV(
 	    (new >> 8) & 0xfff, (new & 0xff) | ((new >> 12) & 0xfff00));
+}
+
+/* --- writing ------------------------------------------------------------ */
+
+/* Store the decoded fields back into the on-disk copy i_din. */
+static void
+ext2fs_inode_encode(struct ext2fs_inode *ip)
+{
+	struct ext2fs_dinode *din = ip->i_din;
+	enum vtype type = ext2fs_mode2vtype(ip->i_mode);
+
+	din->i_mode = e2fs_le16(ip->i_mode);
+	din->i_uid = e2fs_le16((uint16_t)ip->i_uid);
+	din->i_uid_high = e2fs_le16((uint16_t)(ip->i_uid >> 16));
+	din->i_gid = e2fs_le16((uint16_t)ip->i_gid);
+	din->i_gid_high = e2fs_le16((uint16_t)(ip->i_gid >> 16));
+	din->i_links_count = e2fs_le16((uint16_t)ip->i_nlink);
+	din->i_flags = e2fs_le32(ip->i_flags);
+	din->i_size_lo = e2fs_le32((uint32_t)ip->i_size);
+	if (type == VREG ||
+	    E2FS_HAS_INCOMPAT(ip->i_ump, EXT4F_INCOMPAT_LARGEDIR))
+		din->i_size_high = e2fs_le32((uint32_t)(ip->i_size >> 32));
+}
+
+/*
+ * Write the in-core inode into its inode table block (waitfor: to the
+ * disk now; else as a delayed write).  The caller holds the vnode lock,
+ * or is the only one who can reach the inode.
+ */
+int
+ext2fs_update(struct ext2fs_inode *ip, bool waitfor)
+{
+	struct ext2fs_mount *ump = ip->i_ump;
+	const struct ext2fs_group *gp;
+	uint32_t g, idx;
+	struct buf *bp;
+	uint8_t *raw;
+	int error;
+
+	if ((ip->i_flag & IN_MODIFIED) == 0 || ump->um_ronly)
+		return 0;
+	ip->i_flag &= ~IN_MODIFIED;
+	ext2fs_inode_encode(ip);
+	g = (uint32_t)((ip->i_number - 1) / ump->um_ipg);
+	idx = (uint32_t)((ip->i_number - 1) % ump->um_ipg);
+	gp = &ump->um_groups[g];
+	error = ext2fs_bread(ump, gp->g_inode_table + idx / ump->um_ipb, &bp);
+	if (error != 0) {
+		ip->i_flag |= IN_MODIFIED;
+		return error;
+	}
+	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
+	memcpy(raw, ip->i_din, ump->um_isize);
+	ext2fs_inode_csum_set(ump, ip->i_number, raw);
+	if (waitfor)
+		return bwrite(bp);
+	bdwrite(bp);
+	return 0;
+}
+
+/* One time field: seconds, and in large inodes epoch bits and ns. */
+static void
+ext2fs_time_encode(const struct timespec *ts, uint32_t *base, uint32_t *extra)
+{
+	int64_t sec = (int64_t)ts->tv_sec;
+	uint32_t epoch;
+
+	if (extra == NULL) {
+		sec = MAX(sec, (int64_t)INT32_MIN);
+		sec = MIN(sec, (int64_t)INT32_MAX);
+		*base = e2fs_le32((uint32_t)(int32_t)sec);
+		return;
+	}
+	/* 32 bits and an epoch of 2: from 1901 to 2446 */
+	sec = MAX(sec, (int64_t)INT32_MIN);
+	sec = MIN(sec, ((int64_t)E2FS_EPOCH_MASK << 32) + INT32_MAX);
+	*base = e2fs_le32((uint32_t)sec);
+	epoch = (uint32_t)((sec - (int64_t)(int32_t)(uint32_t)sec) >> 32) &
+	    E2FS_EPOCH_MASK;
+	*extra = e2fs_le32(
+	    epoch | (uint32_t)MIN(ts->tv_nsec, 999999999L) << E2FS_NSEC_SHIFT);
+}
+
+/* Set the times named by which (E2FS_ATIME ...) to ts. */
+void
+ext2fs_settimes(
+    struct ext2fs_inode *ip, unsigned which, const struct timespec *ts)
+{
+	struct ext2fs_dinode *din = ip->i_din;
+	unsigned xs = ip->i_extra_isize;
+
+	if (which & E2FS_ATIME)
+		ext2fs_time_encode(ts, &din->i_atime,
+		    E2DI_HAS_EXTRA(xs, i_atime_extra) ? &din->i_atime_extra
+		                                      : NULL);
+	if (which & E2FS_MTIME)
+		ext2fs_time_encode(ts, &din->i_mtime,
+		    E2DI_HAS_EXTRA(xs, i_mtime_extra) ? &din->i_mtime_extra
+		                                      : NULL);
+	if (which & E2FS_CTIME)
+		ext2fs_time_encode(ts, &din->i_ctime,
+		    E2DI_HAS_EXTRA(xs, i_ctime_extra) ? &din->i_ctime_extra
+		                                      : NULL);
+	if ((which & E2FS_CRTIME) && E2DI_HAS_EXTRA(xs, i_crtime))
+		ext2fs_time_encode(ts, &din->i_crtime,
+		    E2DI_HAS_EXTRA(xs, i_crtime_extra) ? &din->i_crtime_extra
+		                                       : NULL);
+	ip->i_flag |= IN_MODIFIED;
+}
+
+/* Set the times named by which to now. */
+void
+ext2fs_itimes(struct ext2fs_inode *ip, unsigned which)
+{
+	struct timespec now;
+
+	getnanotime(&now);
+	ext2fs_settimes(ip, which, &now);
+}
+
+/*
+ * Count n more (or, negative, fewer) file-system blocks in i_blocks,
+ * which counts 512-byte sectors (or, for huge files, blocks).
+ */
+void
+ext2fs_blocks_add(struct ext2fs_inode *ip, int64_t n)
+{
+	struct ext2fs_mount *ump = ip->i_ump;
+	struct ext2fs_dinode *din = ip->i_din;
+	bool huge = E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_HUGE_FILE);
+	uint64_t cur = e2fs_le32(din->i_blocks_lo);
+	int64_t delta = n;
+
+	if (huge)
+		cur |= (uint64_t)e2fs_le16(din->i_blocks_high) << 32;
+	if (!huge || (ip->i_flags & EXT4_HUGE_FILE_FL) == 0)
+		delta = n * ((int64_t)1 << (ump->um_bshift - DEV_BSHIFT));
+	if (delta < 0 && (uint64_t)-delta > cur)
+		cur = 0;
+	else
+		cur += (uint64_t)delta;
+	din->i_blocks_lo = e2fs_le32((uint32_t)cur);
+	if (huge)
+		din->i_blocks_high = e2fs_le16((uint16_t)(cur >> 32));
+	ip->i_flag |= IN_MODIFIED;
+}
+
+/* Store a device number: the old 8:8 encoding if it fits, else the new. */
+void
+ext2fs_inode_setrdev(struct ext2fs_inode *ip, dev_t dev)
+{
+	uint32_t ma = RUMP_MAJOR(dev), mi = RUMP_MINOR(dev);
+
+	if (ma < 256 && mi < 256) {
+		ip->i_din->i_block[0] = e2fs_le32(ma << 8 | mi);
+		ip->i_din->i_block[1] = 0;
+	} else {
+		ip->i_din->i_block[0] = 0;
+		ip->i_din->i_block[1] = e2fs_le32((mi & 0xff) |
+		    (ma & 0xfff) << 8 | (mi & ~0xffu) << 12);
+	}
+	ip->i_flag |= IN_MODIFIED;
+}
+
+/*
+ * A new in-core inode for the freshly allocated inode number ino: no
+ * blocks, one link, all times now.  Written by the caller.
+ */
+struct ext2fs_inode *
+ext2fs_inode_create(struct ext2fs_mount *ump, ino_t ino, uint16_t mode,
+    uid_t uid, gid_t gid)
+{
+	struct ext2fs_inode *ip;
+	struct ext2fs_dinode *din;
+
+	ip = kmem_zalloc(sizeof(*ip), KM_SLEEP);
+	ip->i_number = ino;
+	ip->i_ump = ump;
+	ip->i_dinsize = MAX(ump->um_isize, sizeof(struct ext2fs_dinode));
+	ip->i_din = din = kmem_zalloc(ip->i_dinsize, KM_SLEEP);
+	ip->i_mode = mode;
+	ip->i_nlink = 1;
+	ip->i_uid = uid;
+	ip->i_gid = gid;
+	ip->i_extra_isize = ump->um_extra_isize;
+	if (ump->um_isize > E2FS_GOOD_OLD_INODE_SIZE)
+		din->i_extra_isize = e2fs_le16((uint16_t)ump->um_extra_isize);
+	din->i_generation =
+	    e2fs_le32(__atomic_fetch_add(&ump->um_gen, 1, __ATOMIC_RELAXED));
+	ip->i_lastlbn = -1;
+	ext2fs_itimes(ip, E2FS_ATIME | E2FS_MTIME | E2FS_CTIME | E2FS_CRTIME);
+	ip->i_flag |= IN_MODIFIED;
+	return ip;
 }

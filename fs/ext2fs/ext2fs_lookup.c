@@ -30,7 +30,7 @@ ext2fs_dir_corrupt(const struct ext2fs_inode *dp, off_t off, const char *what)
 }
 
 /* 64 KiB blocks do not fit a 16-bit record length: it is encoded. */
-static size_t
+size_t
 ext2fs_dir_reclen(const struct ext2fs_mount *ump, uint16_t raw)
 {
 	size_t len = e2fs_le16(raw);
@@ -42,6 +42,16 @@ ext2fs_dir_reclen(const struct ext2fs_mount *ump, uint16_t raw)
 	return (len & 65532) | ((len & 3) << 16);
 }
 
+uint16_t
+ext2fs_dir_reclen_enc(const struct ext2fs_mount *ump, size_t len)
+{
+	if (len < 65536)
+		return e2fs_le16((uint16_t)len);
+	if (len == ump->um_bsize)
+		return e2fs_le16(ump->um_bsize == 65536 ? 65535 : 0);
+	return e2fs_le16((uint16_t)((len & 65532) | ((len >> 16) & 3)));
+}
+
 /*
  * Walk the records of one chunk of a directory (a block, or a part of an
  * inline directory): data[0..len) sits at offset base.  Every record is
@@ -49,17 +59,20 @@ ext2fs_dir_reclen(const struct ext2fs_mount *ump, uint16_t raw)
  * start of a record resynchronises at the next one.
  */
 static int
-ext2fs_dir_chunk(struct ext2fs_inode *dp, const uint8_t *data, size_t len,
-    off_t base, off_t start, ext2fs_dir_cb *cb, void *arg)
+ext2fs_dir_chunk(struct ext2fs_inode *dp, uint8_t *data, size_t len,
+    off_t base, off_t start, int flags, bool *dirty, ext2fs_dir_cb *cb,
+    void *arg)
 {
 	const struct ext2fs_mount *ump = dp->i_ump;
 	bool filetype = E2FS_HAS_INCOMPAT(ump, EXT2F_INCOMPAT_FILETYPE);
 	struct ext2fs_dirent_info de;
 	struct ext2fs_direct d;
-	size_t pos, reclen;
+	size_t pos, reclen, prev = SIZE_MAX;
 	int error;
 
-	for (pos = 0; pos < len; pos += reclen) {
+	de.de_chunk = data;
+	de.de_dirty = dirty;
+	for (pos = 0; pos < len; prev = pos, pos += reclen) {
 		if (len - pos < E2FS_DIRHDR_SIZE)
 			return ext2fs_dir_corrupt(
 			    dp, base + (off_t)pos, "truncated record");
@@ -70,16 +83,19 @@ ext2fs_dir_chunk(struct ext2fs_inode *dp, const uint8_t *data, size_t len,
 			return ext2fs_dir_corrupt(
 			    dp, base + (off_t)pos, "bad record length");
 		de.de_ino = e2fs_le32(d.e2d_ino);
-		if (de.de_ino == 0)
-			continue;
 		de.de_name = (const char *)data + pos + E2FS_DIRHDR_SIZE;
-		/* No POSIX name holds NUL or '/': such an entry is damage. */
-		if (de.de_ino > ump->um_ninodes || d.e2d_namlen == 0 ||
+		if (de.de_ino == 0) {
+			if (!(flags & E2FS_DIRWALK_EMPTY) ||
+			    base + (off_t)pos < start)
+				continue;
+		} else if (de.de_ino > ump->um_ninodes || d.e2d_namlen == 0 ||
 		    (!filetype && d.e2d_type != 0) ||
 		    memchr(de.de_name, '\0', d.e2d_namlen) != NULL ||
-		    memchr(de.de_name, '/', d.e2d_namlen) != NULL)
+		    memchr(de.de_name, '/', d.e2d_namlen) != NULL) {
+			/* No POSIX name holds NUL or '/': damage. */
 			return ext2fs_dir_corrupt(
 			    dp, base + (off_t)pos, "bad entry");
+		}
 		if (base + (off_t)pos < start)
 			continue;
 		de.de_off = base + (off_t)pos;
@@ -88,6 +104,10 @@ ext2fs_dir_chunk(struct ext2fs_inode *dp, const uint8_t *data, size_t len,
 		de.de_type = filetype && d.e2d_type < EXT2_FT_MAX
 		    ? d.e2d_type
 		    : EXT2_FT_UNKNOWN;
+		de.de_pos = pos;
+		de.de_prevpos = prev;
+		de.de_reclen = reclen;
+		/* A callback that changes the records must stop the walk. */
 		if ((error = cb(arg, &de)) != 0)
 			return error;
 	}
@@ -96,13 +116,16 @@ ext2fs_dir_chunk(struct ext2fs_inode *dp, const uint8_t *data, size_t len,
 
 /* An inline directory: ".", "..", then the records in i_block and value. */
 static int
-ext2fs_dir_iterate_inline(
-    struct ext2fs_inode *dp, off_t start, ext2fs_dir_cb *cb, void *arg)
+ext2fs_dir_iterate_inline(struct ext2fs_inode *dp, off_t start, int flags,
+    ext2fs_dir_cb *cb, void *arg)
 {
 	struct ext2fs_dirent_info de;
 	uint32_t parent;
 	int error;
 
+	if (flags & E2FS_DIRWALK_WRITE)
+		return EROFS; /* read-write mounts refuse inline_data */
+	memset(&de, 0, sizeof(de));
 	memcpy(&parent, dp->i_din->i_block, sizeof(parent));
 	parent = e2fs_le32(parent);
 	if (parent == 0 || parent > dp->i_ump->um_ninodes)
@@ -127,12 +150,14 @@ ext2fs_dir_iterate_inline(
 			return error;
 	}
 	error = ext2fs_dir_chunk(dp,
-	    (const uint8_t *)dp->i_din->i_block + E2FS_INLINE_DOTDOT_SIZE,
+	    (uint8_t *)dp->i_din->i_block + E2FS_INLINE_DOTDOT_SIZE,
 	    E2FS_IBLOCK_BYTES - E2FS_INLINE_DOTDOT_SIZE,
-	    E2FS_INLINE_DOTDOT_SIZE, start, cb, arg);
+	    E2FS_INLINE_DOTDOT_SIZE, start, flags, NULL, cb, arg);
 	if (error == 0 && dp->i_inline_len > 0)
-		error = ext2fs_dir_chunk(dp, ext2fs_inline_value(dp),
-		    dp->i_inline_len, E2FS_IBLOCK_BYTES, start, cb, arg);
+		error = ext2fs_dir_chunk(dp,
+		    (uint8_t *)(uintptr_t)ext2fs_inline_value(dp),
+		    dp->i_inline_len, E2FS_IBLOCK_BYTES, start, flags, NULL, cb,
+		    arg);
 	return error;
 }
 
@@ -146,34 +171,53 @@ ext2fs_dir_endoff(const struct ext2fs_inode *dp)
 }
 
 /*
- * Call cb for each used entry of directory dp from cookie start on.
- * Returns 0 at the end, or the first nonzero value cb returned.
- * The caller holds dp's vnode locked.
+ * Call cb for the entries of directory dp from cookie start on (flags:
+ * E2FS_DIRWALK_*).  Returns 0 at the end, or the first nonzero value cb
+ * returned.  The caller holds dp's vnode locked (exclusive to write).
  */
 int
-ext2fs_dir_iterate(
-    struct ext2fs_inode *dp, off_t start, ext2fs_dir_cb *cb, void *arg)
+ext2fs_dir_walk(struct ext2fs_inode *dp, off_t start, int flags,
+    ext2fs_dir_cb *cb, void *arg)
 {
 	struct ext2fs_mount *ump = dp->i_ump;
 	daddr_t lbn, nblocks;
 	struct buf *bp;
+	size_t len;
+	bool dirty;
 	int error = 0;
 
 	if (start < 0)
 		return EINVAL;
 	if (dp->i_flags & EXT4_INLINE_DATA_FL)
-		return ext2fs_dir_iterate_inline(dp, start, cb, arg);
+		return ext2fs_dir_iterate_inline(dp, start, flags, cb, arg);
 	nblocks = E2FS_LBLKNO(ump, dp->i_size);
 	for (lbn = E2FS_LBLKNO(ump, start); lbn < nblocks && error == 0;
 	     lbn++) {
 		error = bread(ITOV(dp), lbn, (int)ump->um_bsize, 0, &bp);
 		if (error != 0)
 			break;
-		error = ext2fs_dir_chunk(dp, bp->b_data, ump->um_bsize,
-		    E2FS_LBLKTOOFF(ump, lbn), start, cb, arg);
-		brelse(bp, 0);
+		len = ump->um_bsize;
+		if (E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_METADATA_CSUM) &&
+		    ext2fs_dirtail_present(ump, bp->b_data))
+			len -= E2FS_DIRTAIL_SIZE;
+		dirty = false;
+		error = ext2fs_dir_chunk(dp, bp->b_data, len,
+		    E2FS_LBLKTOOFF(ump, lbn), start, flags, &dirty, cb, arg);
+		if (dirty) {
+			KASSERT(flags & E2FS_DIRWALK_WRITE);
+			ext2fs_dirblk_csum_set(dp, bp->b_data);
+			bdwrite(bp);
+		} else
+			brelse(bp, 0);
 	}
 	return error;
+}
+
+int
+ext2fs_dir_iterate(
+    struct ext2fs_inode *dp, off_t start, ext2fs_dir_cb *cb, void *arg)
+{
+	return ext2fs_dir_walk(dp, start, 0, cb, arg);
 }
 
 /* --- lookup ------------------------------------------------------------- */
@@ -206,7 +250,7 @@ ext2fs_lookup_cb(void *arg, const struct ext2fs_dirent_info *de)
  * the last one ended and wraps around, so that looking up the names of a
  * listing in order (ls -l) costs one pass, not one per name.
  */
-static int
+int
 ext2fs_dir_find(
     struct ext2fs_inode *dp, const char *name, size_t namelen, ino_t *inop)
 {

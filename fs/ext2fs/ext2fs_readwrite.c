@@ -171,3 +171,228 @@ ext2fs_read(void *v)
 		return EOPNOTSUPP;
 	return ext2fs_read_uio(VTOI(vp), ap->a_uio);
 }
+
+/* --- writing ------------------------------------------------------------ */
+
+/* b_private of file buffers whose b_blkno is known to be right. */
+static const int ext2fs_premapped;
+
+/* File buffer bp holds device block pbn: write it there without a bmap. */
+void
+ext2fs_buf_mapped(struct ext2fs_inode *ip, struct buf *bp, uint64_t pbn)
+{
+	bp->b_blkno = E2FS_FSBTODB(ip->i_ump, pbn);
+	bp->b_private = (void *)(uintptr_t)&ext2fs_premapped;
+}
+
+bool
+ext2fs_buf_ismapped(const struct buf *bp)
+{
+	return bp->b_private == &ext2fs_premapped;
+}
+
+/*
+ * Set the size of a file that grows.  A regular file past 2 GiB needs
+ * the large_file feature, which is turned on the first time.
+ */
+int
+ext2fs_setsize(struct ext2fs_inode *ip, uint64_t size)
+{
+	struct ext2fs_mount *ump = ip->i_ump;
+
+	if (size > INT32_MAX && (ip->i_mode & E2FS_IFMT) == E2FS_IFREG &&
+	    !E2FS_HAS_ROCOMPAT(ump, EXT2F_ROCOMPAT_LARGE_FILE)) {
+		if (e2fs_le32(ump->um_sb.s_rev_level) == E2FS_REV0)
+			return EFBIG;
+		mutex_enter(&ump->um_lock);
+		ump->um_rocompat |= EXT2F_ROCOMPAT_LARGE_FILE;
+		ump->um_sb.s_feature_ro_compat = e2fs_le32(ump->um_rocompat);
+		ump->um_fmod = true;
+		mutex_exit(&ump->um_lock);
+	}
+	ip->i_size = size;
+	ITOV(ip)->v_size = (off_t)size;
+	ip->i_flag |= IN_MODIFIED;
+	return 0;
+}
+
+/*
+ * Write one block's worth of uio (at most the rest of the block holding
+ * uio_offset), allocating the block if it is a hole.
+ */
+static int
+ext2fs_write_block(struct ext2fs_inode *ip, struct uio *uio, size_t n,
+    int ioflag, kauth_cred_t cred)
+{
+	struct ext2fs_mount *ump = ip->i_ump;
+	struct vnode *vp = ITOV(ip);
+	daddr_t lbn = E2FS_LBLKNO(ump, uio->uio_offset);
+	size_t off = E2FS_BLKOFF(ump, uio->uio_offset);
+	uint64_t pbn, end;
+	struct buf *bp;
+	bool isnew;
+	int error;
+
+	if ((error = ext2fs_balloc(ip, lbn, cred, &pbn, &isnew)) != 0)
+		return error;
+	if (isnew || n == ump->um_bsize) {
+		bp = getblk(vp, lbn, (int)ump->um_bsize);
+		if (!(bp->b_flags & B_DONE))
+			memset(bp->b_data, 0, ump->um_bsize);
+	} else if ((error = bread(vp, lbn, (int)ump->um_bsize, 0, &bp)) != 0)
+		return error;
+	ext2fs_buf_mapped(ip, bp, pbn);
+	end = (uint64_t)uio->uio_offset + n;
+	error = uiomove((uint8_t *)bp->b_data + off, n, uio);
+	if (error == 0 && end > ip->i_size)
+		error = ext2fs_setsize(ip, end);
+	if (error != 0 && !isnew && !(bp->b_flags & B_DELWRI)) {
+		/* the block is unchanged on disk; forget our copy */
+		brelse(bp, B_INVAL);
+		return error;
+	}
+	/* A new block must reach the disk even if the copy failed. */
+	if (ioflag & IO_SYNC) {
+		int e = bwrite(bp);
+
+		return error ? error : e;
+	}
+	bdwrite(bp);
+	return error;
+}
+
+/*
+ * The fast path for writing: if uio has at least two whole blocks at a
+ * block boundary, map (allocating) as many as lie in one physical run and
+ * are not in the cache, and write them straight from the caller's buffer
+ * to the device.  *done is 0 when the path does not apply.
+ */
+static int
+ext2fs_write_direct(struct ext2fs_inode *ip, struct uio *uio,
+    uint64_t maxsize, kauth_cred_t cred, size_t *done)
+{
+	struct ext2fs_mount *ump = ip->i_ump;
+	struct vnode *vp = ITOV(ip);
+	uint64_t pbn0 = 0, pbn, end;
+	struct kiovec *iov;
+	daddr_t lbn;
+	size_t want, n;
+	struct buf buf;
+	bool isnew;
+	int error = 0;
+
+	*done = 0;
+	if (E2FS_BLKOFF(ump, uio->uio_offset) != 0 ||
+	    (iov = ext2fs_uio_iov(uio)) == NULL)
+		return 0;
+	want = MIN(iov->iov_len, uio->uio_resid);
+	want = (size_t)MIN((uint64_t)want,
+	    maxsize - (uint64_t)uio->uio_offset);
+	want = MIN(want >> ump->um_bshift, (size_t)ext2fs_maxrun(ump) + 1);
+	if (want < 2)
+		return 0;
+	lbn = E2FS_LBLKNO(ump, uio->uio_offset);
+	for (n = 0; n < want; n++) {
+		if (incore(vp, lbn + (daddr_t)n) != NULL)
+			break;
+		error = ext2fs_balloc(ip, lbn + (daddr_t)n, cred, &pbn, &isnew);
+		if (error != 0)
+			break;
+		if (n == 0)
+			pbn0 = pbn;
+		else if (pbn != pbn0 + n) {
+			/* mapped, but elsewhere: the next round writes it */
+			break;
+		}
+	}
+	if (n == 0)
+		return error;
+	memset(&buf, 0, sizeof(buf));
+	buf.b_flags = B_BUSY;
+	buf.b_data = iov->iov_base;
+	buf.b_bcount = buf.b_bufsize = n << ump->um_bshift;
+	buf.b_blkno = buf.b_lblkno = E2FS_FSBTODB(ump, pbn0);
+	buf.b_vp = ump->um_devvp;
+	VOP_STRATEGY(ump->um_devvp, &buf);
+	if ((error = biowait(&buf)) == 0 && buf.b_resid != 0)
+		error = EIO;
+	if (error != 0)
+		return error;
+	n <<= ump->um_bshift;
+	end = (uint64_t)uio->uio_offset + n;
+	ext2fs_uio_advance(uio, iov, n);
+	*done = n;
+	if (end > ip->i_size)
+		return ext2fs_setsize(ip, end);
+	return 0;
+}
+
+/*
+ * VOP_WRITE: through the buffer cache of the file, allocating blocks on
+ * the way (or, for big aligned writes, straight to the device).  Running
+ * out of space stops the write; what was written stays and the VFS
+ * reports the short count.
+ */
+int
+ext2fs_write(void *v)
+{
+	struct vop_write_args *ap = v;
+	struct vnode *vp = ap->a_vp;
+	struct ext2fs_inode *ip = VTOI(vp);
+	struct ext2fs_mount *ump = ip->i_ump;
+	struct uio *uio = ap->a_uio;
+	size_t resid = uio->uio_resid, n, done;
+	uint64_t maxsize;
+	int error = 0;
+
+	if (vp->v_type != VREG)
+		return vp->v_type == VDIR ? EISDIR : EOPNOTSUPP;
+	if (ump->um_ronly)
+		return EROFS;
+	if (ip->i_flags & EXT2_IMMUTABLE_FL)
+		return EPERM;
+	if (ap->a_ioflag & IO_APPEND)
+		uio->uio_offset = (off_t)ip->i_size;
+	else if ((ip->i_flags & EXT2_APPEND_FL) &&
+	    (uint64_t)uio->uio_offset != ip->i_size)
+		return EPERM;
+	if (uio->uio_offset < 0)
+		return EINVAL;
+	if (resid == 0)
+		return 0;
+	maxsize = ext2fs_maxsize(ip);
+	if ((uint64_t)uio->uio_offset >= maxsize)
+		return EFBIG;
+	while (uio->uio_resid > 0) {
+		n = MIN(ump->um_bsize - E2FS_BLKOFF(ump, uio->uio_offset),
+		    uio->uio_resid);
+		if ((uint64_t)uio->uio_offset + n > maxsize)
+			n = (size_t)(maxsize - (uint64_t)uio->uio_offset);
+		if (n == 0) {
+			error = EFBIG;
+			break;
+		}
+		error = ext2fs_write_direct(ip, uio, maxsize, ap->a_cred, &done);
+		if (error != 0)
+			break;
+		if (done > 0)
+			continue;
+		error = ext2fs_write_block(ip, uio, n, ap->a_ioflag, ap->a_cred);
+		if (error != 0)
+			break;
+	}
+	if (uio->uio_resid < resid) {
+		ext2fs_itimes(ip, E2FS_MTIME | E2FS_CTIME);
+		/* Writing by someone other than root drops the set-id bits. */
+		if ((ip->i_mode & (E2FS_ISUID | E2FS_ISGID)) &&
+		    !kauth_cred_issuser(ap->a_cred))
+			ip->i_mode &= ~(E2FS_ISUID | E2FS_ISGID);
+	}
+	if (ap->a_ioflag & IO_SYNC) {
+		int e = ext2fs_update(ip, true);
+
+		if (error == 0)
+			error = e;
+	}
+	return error;
+}

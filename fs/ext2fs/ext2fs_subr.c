@@ -300,7 +300,7 @@ ext2fs_group_has_super(const struct ext2fs_mount *ump, uint32_t group)
 	return false;
 }
 
-static uint64_t
+uint64_t
 ext2fs_group_first_block(const struct ext2fs_mount *ump, uint32_t group)
 {
 	return ump->um_first_data_block + (uint64_t)group * ump->um_bpg;
@@ -314,7 +314,7 @@ ext2fs_meta_bg_block(const struct ext2fs_mount *ump, uint32_t descblk)
 }
 
 /* The block holding the descblk'th block of group descriptors. */
-static uint64_t
+uint64_t
 ext2fs_descblk_loc(const struct ext2fs_mount *ump, uint32_t descblk)
 {
 	uint32_t dpb = ump->um_bsize / ump->um_desc_size;
@@ -448,24 +448,26 @@ ext2fs_groups_free(struct ext2fs_mount *ump)
 	ump->um_groups = NULL;
 }
 
-/* Blocks of a group taken by superblock copies and descriptor tables. */
-static uint64_t
+/*
+ * Blocks at the start of group g taken by the superblock copy, the
+ * descriptor table (and the blocks reserved for its growth), or, with
+ * meta_bg, the one descriptor block the group holds.
+ */
+uint64_t
 ext2fs_group_super_blocks(const struct ext2fs_mount *ump, uint32_t g)
 {
 	uint32_t dpb = ump->um_bsize / ump->um_desc_size;
 	uint32_t metagroup = g / dpb, idx = g % dpb;
-	uint64_t n = 0;
+	bool super = ext2fs_group_has_super(ump, g);
+	uint64_t n = super ? 1 : 0;
 
-	if (ext2fs_group_has_super(ump, g)) {
-		n = 1;
-		if (E2FS_HAS_INCOMPAT(ump, EXT2F_INCOMPAT_META_BG))
-			n += e2fs_le32(ump->um_sb.s_first_meta_bg);
-		else
-			n += ump->um_gdb_count;
-		n += e2fs_le16(ump->um_sb.s_reserved_gdt_blocks);
-	}
-	if (ext2fs_meta_bg_block(ump, metagroup) &&
-	    (idx == 0 || idx == 1 || idx == dpb - 1))
+	if (!ext2fs_meta_bg_block(ump, metagroup)) {
+		if (super)
+			n += E2FS_HAS_INCOMPAT(ump, EXT2F_INCOMPAT_META_BG)
+			    ? e2fs_le32(ump->um_sb.s_first_meta_bg)
+			    : ump->um_gdb_count +
+			        e2fs_le16(ump->um_sb.s_reserved_gdt_blocks);
+	} else if (idx == 0 || idx == 1 || idx == dpb - 1)
 		n++;
 	return n;
 }

@@ -23,6 +23,9 @@ static int ext2fs_sync(struct mount *, int, kauth_cred_t);
 static int ext2fs_vget(struct mount *, ino_t, int, struct vnode **);
 static int ext2fs_loadvnode(
     struct mount *, struct vnode *, const void *, size_t, const void **);
+static int ext2fs_mount_rw(struct ext2fs_mount *);
+static int ext2fs_newvnode(struct mount *, struct vnode *, struct vnode *,
+    struct vattr *, kauth_cred_t, void *, size_t *, const void **);
 
 static struct vfsops ext2fs_vfsops = {
     .vfs_name = "ext2fs",
@@ -34,6 +37,8 @@ static struct vfsops ext2fs_vfsops = {
     .vfs_sync = ext2fs_sync,
     .vfs_vget = ext2fs_vget,
     .vfs_loadvnode = ext2fs_loadvnode,
+    .vfs_newvnode = ext2fs_newvnode,
+    .vfs_newfs = ext2fs_newfs,
     .vfs_opv_descs = ext2fs_vnodeopv_descs,
 };
 
@@ -42,6 +47,7 @@ ext2fs_modinit(void)
 {
 	int error;
 
+	ext2fs_csum_tables_init();
 	if ((error = vfs_attach(&ext2fs_vfsops)) != 0)
 		kprintf("ext2fs: cannot register: error %d\n", error);
 }
@@ -50,14 +56,21 @@ RUMP_COMPONENT(RUMP_COMPONENT_FS, ext2fs, ext2fs_modinit)
 
 /* Counters and sizes of statvfs, from the in-core group descriptors. */
 static void
-ext2fs_statvfs_fill(const struct ext2fs_mount *ump, struct rump_statvfs *sbp)
+ext2fs_statvfs_fill(struct ext2fs_mount *ump, struct rump_statvfs *sbp)
 {
 	uint64_t bfree = 0, ffree = 0, resv;
 	uint32_t g;
 
-	for (g = 0; g < ump->um_ngroups; g++) {
-		bfree += ump->um_groups[g].g_free_blocks;
-		ffree += ump->um_groups[g].g_free_inodes;
+	if (!ump->um_ronly) {
+		mutex_enter(&ump->um_lock);
+		bfree = ump->um_nfreeblks;
+		ffree = ump->um_nfreeinos;
+		mutex_exit(&ump->um_lock);
+	} else {
+		for (g = 0; g < ump->um_ngroups; g++) {
+			bfree += ump->um_groups[g].g_free_blocks;
+			ffree += ump->um_groups[g].g_free_inodes;
+		}
 	}
 	bfree <<= ump->um_cluster_shift; /* counted in clusters */
 	resv = e2fs_le32(ump->um_sb.s_r_blocks_count_lo);
@@ -78,6 +91,8 @@ ext2fs_statvfs_fill(const struct ext2fs_mount *ump, struct rump_statvfs *sbp)
 static void
 ext2fs_ump_free(struct ext2fs_mount *ump)
 {
+	if (!ump->um_ronly)
+		ext2fs_rw_done(ump);
 	ext2fs_groups_free(ump);
 	kmem_free(ump, sizeof(*ump));
 }
@@ -85,7 +100,7 @@ ext2fs_ump_free(struct ext2fs_mount *ump)
 /* Read and check the superblock, the group descriptors and the root. */
 static int
 ext2fs_mountfs(struct vnode *devvp, struct mount *mp, uint64_t devsize,
-    struct ext2fs_mount **umpp)
+    bool force, struct ext2fs_mount **umpp)
 {
 	struct ext2fs_mount *ump;
 	struct ext2fs_inode *root;
@@ -106,10 +121,13 @@ ext2fs_mountfs(struct vnode *devvp, struct mount *mp, uint64_t devsize,
 	ump->um_mountp = mp;
 	ump->um_devvp = devvp;
 	ump->um_devsize = devsize;
-	ump->um_ronly = (mp->mnt_flag & MNT_RDONLY) != 0;
+	ump->um_ronly = true; /* until the read-write state is set up */
 
 	if ((error = ext2fs_sb_check(ump, devsize)) != 0 ||
 	    (error = ext2fs_groups_load(ump)) != 0)
+		goto fail;
+	if ((mp->mnt_flag & MNT_RDONLY) == 0 &&
+	    (error = ext2fs_rw_check(ump, force)) != 0)
 		goto fail;
 	/* Refuse now, not at the first lookup, if the root is unusable. */
 	if ((error = ext2fs_inode_load(ump, E2FS_ROOTINO, &root)) != 0) {
@@ -124,6 +142,9 @@ ext2fs_mountfs(struct vnode *devvp, struct mount *mp, uint64_t devsize,
 	ext2fs_inode_free(root);
 	if (error != 0)
 		goto fail;
+	if ((mp->mnt_flag & MNT_RDONLY) == 0 &&
+	    (error = ext2fs_mount_rw(ump)) != 0)
+		goto fail;
 	*umpp = ump;
 	return 0;
 fail:
@@ -131,9 +152,46 @@ fail:
 	return error;
 }
 
+/*
+ * Start writing: the superblock says "not clean" on the disk until the
+ * unmount, so that a crash leaves a file system e2fsck will look at.
+ */
+static int
+ext2fs_mount_rw(struct ext2fs_mount *ump)
+{
+	struct ext2fs_super *sb = &ump->um_sb;
+	uint32_t now = (uint32_t)time_second();
+
+	ump->um_ronly = false;
+	ext2fs_rw_init(ump);
+	ump->um_mntstate = e2fs_le16(sb->s_state);
+	sb->s_state = e2fs_le16(ump->um_mntstate & ~E2FS_ISCLEAN);
+	sb->s_mnt_count = e2fs_le16((uint16_t)(e2fs_le16(sb->s_mnt_count) + 1));
+	sb->s_mtime = e2fs_le32(now);
+	return ext2fs_sbupdate(ump, true);
+}
+
+/* Mount options: "force" writes an image that is not clean. */
+struct ext2fs_opts {
+	bool force;
+};
+
+static int
+ext2fs_opt(void *arg, const char *name, const char *value)
+{
+	struct ext2fs_opts *o = arg;
+
+	if (strcmp(name, "force") == 0)
+		o->force = true;
+	else if (strcmp(name, "ro") != 0 && strcmp(name, "rw") != 0)
+		kprintf("ext2fs: ignoring unknown option %s\n", name);
+	return 0;
+}
+
 /* Open the device named by fspec; returns it referenced and unlocked. */
 static int
-ext2fs_opendev(const char *fspec, struct vnode **devvpp, uint64_t *sizep)
+ext2fs_opendev(const char *fspec, int fmode, struct vnode **devvpp,
+    uint64_t *sizep)
 {
 	struct nameidata nd;
 	struct vnode *devvp;
@@ -149,12 +207,12 @@ ext2fs_opendev(const char *fspec, struct vnode **devvpp, uint64_t *sizep)
 		return ENOTBLK;
 	}
 	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	error = VOP_OPEN(devvp, FREAD, FSCRED);
+	error = VOP_OPEN(devvp, fmode, FSCRED);
 	if (error == 0) {
 		vattr_null(&va);
 		error = VOP_GETATTR(devvp, &va, FSCRED);
 		if (error != 0)
-			VOP_CLOSE(devvp, FREAD, FSCRED);
+			VOP_CLOSE(devvp, fmode, FSCRED);
 	}
 	vn_unlock(devvp);
 	if (error != 0) {
@@ -166,41 +224,56 @@ ext2fs_opendev(const char *fspec, struct vnode **devvpp, uint64_t *sizep)
 	return 0;
 }
 
-/* Throw away the device's buffers, close it and drop our reference. */
-static void
-ext2fs_closedev(struct vnode *devvp)
+/* Write and drop the device's buffers, close it, drop our reference. */
+static int
+ext2fs_closedev(struct vnode *devvp, int fmode)
 {
+	int error;
+
 	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	vinvalbuf(devvp, true);
-	VOP_CLOSE(devvp, FREAD, FSCRED);
+	error = vinvalbuf(devvp, true);
+	if (fmode & FWRITE) {
+		int e = VOP_FSYNC(devvp, FSCRED, FSYNC_WAIT, 0, 0);
+
+		if (error == 0)
+			error = e;
+	}
+	VOP_CLOSE(devvp, fmode, FSCRED);
 	vput(devvp);
+	return error;
 }
 
 static int
 ext2fs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 {
 	struct rump_diskfs_args *args = data;
+	struct ext2fs_opts opts = {false};
 	struct ext2fs_mount *ump;
 	struct vnode *devvp;
 	uint64_t devsize;
-	int error;
+	int error, fmode;
 
 	if (mp->mnt_flag & MNT_UPDATE) {
-		if (VFSTOEXT2(mp) == NULL)
+		if ((ump = VFSTOEXT2(mp)) == NULL)
 			return EINVAL;
-		return (mp->mnt_flag & MNT_RDONLY) ? 0 : EROFS;
+		if (ump->um_ronly == ((mp->mnt_flag & MNT_RDONLY) != 0))
+			return 0;
+		return EOPNOTSUPP; /* no switching between ro and rw */
 	}
 	if (args == NULL || data_len == NULL || *data_len < sizeof(*args) ||
 	    args->fspec == NULL)
 		return EINVAL;
-	if ((mp->mnt_flag & MNT_RDONLY) == 0) {
-		kprintf("ext2fs: only read-only mounts are supported\n");
-		return EROFS;
-	}
-	if ((error = ext2fs_opendev(args->fspec, &devvp, &devsize)) != 0)
+	if (args->options != NULL &&
+	    (error = mount_parse_options(args->options, ext2fs_opt, &opts)) !=
+	        0)
 		return error;
-	if ((error = ext2fs_mountfs(devvp, mp, devsize, &ump)) != 0) {
-		ext2fs_closedev(devvp);
+	fmode = FREAD | ((mp->mnt_flag & MNT_RDONLY) ? 0 : FWRITE);
+	if ((error = ext2fs_opendev(args->fspec, fmode, &devvp, &devsize)) !=
+	    0)
+		return error;
+	error = ext2fs_mountfs(devvp, mp, devsize, opts.force, &ump);
+	if (error != 0) {
+		ext2fs_closedev(devvp, fmode);
 		return error;
 	}
 	mp->mnt_data = ump;
@@ -224,10 +297,23 @@ ext2fs_unmount(struct mount *mp, int mntflags)
 	struct ext2fs_mount *ump = VFSTOEXT2(mp);
 	int error;
 
+	int e;
+
 	error = vflush(mp, NULL, (mntflags & MNT_FORCE) ? FORCECLOSE : 0);
 	if (error != 0)
 		return error;
-	ext2fs_closedev(ump->um_devvp);
+	if (!ump->um_ronly) {
+		/* back to the state it had: clean unless it was not */
+		ump->um_sb.s_state = e2fs_le16(ump->um_mntstate);
+		error = ext2fs_sbupdate(ump, false);
+	}
+	e = ext2fs_closedev(
+	    ump->um_devvp, FREAD | (ump->um_ronly ? 0 : FWRITE));
+	if (error == 0)
+		error = e;
+	if (error != 0)
+		kprintf("ext2fs: unmount: writing back failed (error %d)\n",
+		    error);
 	ext2fs_ump_free(ump);
 	mp->mnt_data = NULL;
 	return 0;
@@ -249,10 +335,51 @@ ext2fs_statvfs(struct mount *mp, struct rump_statvfs *sbp)
 	return 0;
 }
 
+struct ext2fs_sync_state {
+	int waitfor;
+	int error;
+};
+
+/* Put a vnode's inode into its table block; write a file's blocks. */
+static int
+ext2fs_sync_vnode(struct vnode *vp, void *arg)
+{
+	struct ext2fs_sync_state *ss = arg;
+	struct ext2fs_inode *ip;
+	int error = 0;
+
+	if (vn_lock(vp, LK_EXCLUSIVE) != 0)
+		return 0;
+	ip = VTOI(vp);
+	if (ip != NULL) {
+		if (vp->v_type != VDIR && vp->v_ndirty > 0)
+			error = vflushbuf(vp, ss->waitfor == MNT_WAIT ?
+			    FSYNC_WAIT : 0);
+		if (error == 0)
+			error = ext2fs_update(ip, false);
+	}
+	vn_unlock(vp);
+	if (error != 0 && ss->error == 0)
+		ss->error = error;
+	return 0;
+}
+
+/*
+ * Everything to the disk: file data, then the metadata in the order of
+ * ext2fs_sync_meta().
+ */
 static int
 ext2fs_sync(struct mount *mp, int waitfor, kauth_cred_t cred)
 {
-	return 0; /* read-only: nothing to write */
+	struct ext2fs_mount *ump = VFSTOEXT2(mp);
+	struct ext2fs_sync_state ss = {waitfor, 0};
+	int error;
+
+	if (ump->um_ronly)
+		return 0;
+	vfs_vnode_iterate(mp, ext2fs_sync_vnode, &ss);
+	error = ext2fs_sync_meta(ump);
+	return ss.error ? ss.error : error;
 }
 
 static int
@@ -299,12 +426,60 @@ ext2fs_loadvnode(struct mount *mp, struct vnode *vp, const void *key,
 		}
 		vp->v_vflag |= VV_ROOT;
 	}
-	vp->v_op =
-	    (vp->v_type == VREG || vp->v_type == VDIR || vp->v_type == VLNK)
-	    ? ext2fs_vnodeop_p
-	    : ext2fs_specop_p;
+	vp->v_op = ext2fs_is_fsnode(vp) ? ext2fs_vnodeop_p : ext2fs_specop_p;
 	vp->v_data = ip;
 	vp->v_size = (off_t)ip->i_size;
+	*new_key = &ip->i_number;
+	return 0;
+}
+
+/*
+ * A new file for vcache_new(): allocate an inode near directory dvp and
+ * fill vp with it.  The owner is the caller, the group the directory's.
+ */
+static int
+ext2fs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
+    struct vattr *vap, kauth_cred_t cred, void *extra, size_t *keylen,
+    const void **new_key)
+{
+	struct ext2fs_mount *ump = VFSTOEXT2(mp);
+	struct ext2fs_inode *dp = VTOI(dvp), *ip;
+	uint16_t mode;
+	ino_t ino;
+	int error;
+
+	if (ump->um_ronly)
+		return EROFS;
+	mode = (uint16_t)(vttoif(vap->va_type) | (vap->va_mode & RUMP_ALLPERMS));
+	if ((mode & E2FS_IFMT) == 0)
+		return EINVAL;
+	if ((error = ext2fs_inoalloc(dp, vap->va_type == VDIR, &ino)) != 0)
+		return error;
+	ip = ext2fs_inode_create(ump, ino, mode, kauth_cred_geteuid(cred),
+	    dp->i_gid);
+	/* set-group-id only for members of the group */
+	if ((mode & E2FS_ISGID) && !kauth_cred_groupmember(cred, ip->i_gid))
+		ip->i_mode &= ~E2FS_ISGID;
+	if (vap->va_type == VDIR)
+		ip->i_nlink = 2;
+	if ((vap->va_type == VCHR || vap->va_type == VBLK) &&
+	    vap->va_rdev != (dev_t)VNOVAL)
+		ext2fs_inode_setrdev(ip, vap->va_rdev);
+	if (ump->um_extents &&
+	    (vap->va_type == VREG || vap->va_type == VDIR))
+		ext2fs_ext_init(ip);
+	ip->i_vnode = vp;
+	vp->v_type = vap->va_type;
+	vp->v_op = ext2fs_is_fsnode(vp) ? ext2fs_vnodeop_p : ext2fs_specop_p;
+	vp->v_data = ip;
+	vp->v_size = 0;
+	if ((error = ext2fs_update(ip, false)) != 0) {
+		ext2fs_inofree(ump, ino, vap->va_type == VDIR);
+		vp->v_data = NULL;
+		ext2fs_inode_free(ip);
+		return error;
+	}
+	*keylen = sizeof(ip->i_number);
 	*new_key = &ip->i_number;
 	return 0;
 }

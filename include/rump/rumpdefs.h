@@ -180,4 +180,45 @@ enum rump_etfs_type {
 /* etfs open flags */
 #define RUMP_ETFS_RDONLY 0x1
 
+/*
+ * libp2k: node operations on vnodes (rumpvfs/vfs_p2k.c), each run with
+ * the credentials of whoever asked (a NULL credential: the kernel's).
+ */
+#define RUMP_P2K_NGROUPS    16
+#define RUMP_P2K_SYSVGROUPS 0x1 /* new files: creator's group, unless the
+				   directory is set-group-id */
+struct rump_p2k_cred {
+	uint32_t pc_uid;
+	uint32_t pc_gid;
+	uint32_t pc_flags;
+	uint32_t pc_ngroups;
+	uint32_t pc_groups[RUMP_P2K_NGROUPS];
+};
+
+/* Attribute changes: sa_valid names the fields that are set. */
+#define RUMP_P2K_SA_MODE  0x01
+#define RUMP_P2K_SA_UID	  0x02
+#define RUMP_P2K_SA_GID	  0x04
+#define RUMP_P2K_SA_SIZE  0x08
+#define RUMP_P2K_SA_ATIME 0x10 /* tv_nsec RUMP_UTIME_NOW: the time now */
+#define RUMP_P2K_SA_MTIME 0x20
+/*
+ * With RUMP_P2K_SA_MODE alone: a mode change that only clears the set-id
+ * bits is what a write does, so whoever may write the file may make it
+ * (a FUSE kernel asks for it so, with the writer's credentials).
+ */
+#define RUMP_P2K_SA_KILLPRIV 0x40
+struct rump_p2k_setattr {
+	uint32_t sa_valid;
+	uint32_t sa_mode;
+	uint32_t sa_uid;
+	uint32_t sa_gid;
+	int64_t sa_size;
+	struct rump_timespec sa_atime;
+	struct rump_timespec sa_mtime;
+};
+
+/* rump_pub_p2k_rename() flags */
+#define RUMP_P2K_RENAME_NOREPLACE 0x1
+
 #endif /* _RUMP_RUMPDEFS_H_ */

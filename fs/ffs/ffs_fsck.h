@@ -1,0 +1,47 @@
+/*
+ * State of an offline check of an FFS image (ffs_fsck.c walks the inodes
+ * and directories, ffs_fsck_cg.c compares the cylinder groups with what
+ * the walk found in use, ffs_fsck_names.c finds names given twice).
+ */
+#ifndef _FFS_FFS_FSCK_H_
+#define _FFS_FFS_FSCK_H_
+
+#include "sys/param.h"
+#include "ffs/ffs_extern.h"
+
+struct uio;
+
+/* istate values */
+#define FSCK_FREE 0
+#define FSCK_FILE 1 /* anything that is not a directory */
+#define FSCK_DIR  2
+#define FSCK_BAD  3 /* in use but unreadable: not walked */
+
+struct ffs_fsck {
+	struct ffsmount fm; /* a mount-like view for the shared helpers */
+	struct uio *report;
+	int *nproblems;
+	int nlines; /* lines written to the report */
+	uint64_t ninodes;
+	uint8_t *used; /* a bit per fragment: claimed */
+	uint8_t *istate;
+	uint8_t *dtype;            /* file type as directory entries give it */
+	int16_t *nlink;            /* link counts the inodes claim */
+	uint16_t *refs;            /* names found for each inode (saturating) */
+	uint32_t *parent;          /* directories: the directory naming them */
+	uint32_t *dotdot;          /* directories: what ".." says */
+	uint8_t *cgok;             /* groups whose block passed the checks */
+	struct ffs_nameset *names; /* of the directory being read */
+};
+
+void ffs_fsck_problem(struct ffs_fsck *, const char *, ...) __printflike(2, 3);
+void ffs_fsck_claim_range(struct ffs_fsck *, int64_t addr, int64_t n);
+struct ffs_nameset *ffs_nameset_new(void);
+void ffs_nameset_free(struct ffs_nameset *);
+void ffs_nameset_clear(struct ffs_nameset *);
+bool ffs_nameset_add(struct ffs_nameset *, const char *, size_t);
+
+void ffs_fsck_cgcheck(struct ffs_fsck *);
+void ffs_fsck_maps(struct ffs_fsck *);
+
+#endif /* _FFS_FFS_FSCK_H_ */

@@ -1,0 +1,93 @@
+/*
+ * Vnode operations of ffs.  The tables come first: what ffs does itself
+ * (ffs_*), what it shares with the other UFS file systems (ufs_*), and
+ * what the generic layer provides (genfs_*).
+ */
+#include "sys/param.h"
+#include "sys/vnode.h"
+
+#include "ffs/ffs_extern.h"
+#include "ufs/ufs_extern.h"
+
+/* clang-format off */
+/* Regular files, directories and symbolic links. */
+int (**ffs_vnodeop_p)(void *);
+static const struct vnodeopv_entry_desc ffs_vnodeop_entries[] = {
+	{ &vop_default_desc, vn_default_error },
+	{ &vop_lookup_desc, ufs_lookup },
+	{ &vop_create_desc, ufs_create },
+	{ &vop_mknod_desc, ufs_mknod },
+	{ &vop_open_desc, ufs_open },
+	{ &vop_close_desc, ufs_close },
+	{ &vop_access_desc, ufs_access },
+	{ &vop_getattr_desc, ufs_getattr },
+	{ &vop_setattr_desc, ufs_setattr },
+	{ &vop_read_desc, ufs_read },
+	{ &vop_write_desc, ufs_write },
+	{ &vop_fsync_desc, ufs_fsync },
+	{ &vop_seek_desc, genfs_seek },
+	{ &vop_remove_desc, ufs_remove },
+	{ &vop_link_desc, ufs_link },
+	{ &vop_rename_desc, ufs_rename },
+	{ &vop_mkdir_desc, ufs_mkdir },
+	{ &vop_rmdir_desc, ufs_rmdir },
+	{ &vop_symlink_desc, ufs_symlink },
+	{ &vop_readdir_desc, ufs_readdir },
+	{ &vop_readlink_desc, ufs_readlink },
+	{ &vop_inactive_desc, ufs_inactive },
+	{ &vop_reclaim_desc, ufs_reclaim },
+	{ &vop_lock_desc, genfs_lock },
+	{ &vop_unlock_desc, genfs_unlock },
+	{ &vop_islocked_desc, genfs_islocked },
+	{ &vop_bmap_desc, ufs_bmap },
+	{ &vop_strategy_desc, ufs_strategy },
+	{ &vop_pathconf_desc, ufs_pathconf },
+	{ &vop_print_desc, ufs_print },
+	{ NULL, NULL }
+};
+
+/*
+ * Device nodes, fifos and sockets stored in the image: attributes only.
+ * They never reach a device of the host.
+ */
+int (**ffs_specop_p)(void *);
+static const struct vnodeopv_entry_desc ffs_specop_entries[] = {
+	{ &vop_default_desc, vn_default_error },
+	{ &vop_open_desc, ufs_open },
+	{ &vop_close_desc, ufs_close },
+	{ &vop_access_desc, ufs_access },
+	{ &vop_getattr_desc, ufs_getattr },
+	{ &vop_setattr_desc, ufs_setattr },
+	{ &vop_read_desc, ufs_spec_eopnotsupp },
+	{ &vop_write_desc, ufs_spec_eopnotsupp },
+	{ &vop_fsync_desc, ufs_fsync },
+	{ &vop_inactive_desc, ufs_inactive },
+	{ &vop_reclaim_desc, ufs_reclaim },
+	{ &vop_lock_desc, genfs_lock },
+	{ &vop_unlock_desc, genfs_unlock },
+	{ &vop_islocked_desc, genfs_islocked },
+	{ &vop_pathconf_desc, ufs_pathconf },
+	{ &vop_print_desc, ufs_print },
+	{ NULL, NULL }
+};
+/* clang-format on */
+
+static const struct vnodeopv_desc ffs_vnodeop_opv_desc = {
+    &ffs_vnodeop_p, ffs_vnodeop_entries};
+static const struct vnodeopv_desc ffs_specop_opv_desc = {
+    &ffs_specop_p, ffs_specop_entries};
+const struct vnodeopv_desc *const ffs_vnodeopv_descs[] = {
+    &ffs_vnodeop_opv_desc,
+    &ffs_specop_opv_desc,
+    NULL,
+};
+
+/* What the UFS layer calls back for. */
+const struct ufs_ops ffs_ufsops = {
+    .uo_vnodeop_p = &ffs_vnodeop_p,
+    .uo_specop_p = &ffs_specop_p,
+    .uo_balloc = ffs_balloc,
+    .uo_truncate = ffs_truncate,
+    .uo_update = ffs_update,
+    .uo_vfree = ffs_vfree,
+};

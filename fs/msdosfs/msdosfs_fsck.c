@@ -1,0 +1,700 @@
+/*
+ * fsck: check a FAT file system on a device without mounting it.
+ *
+ * Checked: the boot sector (and its FAT32 backup), the clean bit, that
+ * the FAT copies agree, every cluster chain (in range, not free or bad,
+ * no loops, no cluster in two chains), chain lengths against file sizes,
+ * directory entries ("." and "..", short names, long-name sets and their
+ * checksums, duplicates), lost clusters, and the FSInfo free count.
+ * Repair is not implemented yet: "repair" fails with EOPNOTSUPP.
+ *
+ * The active FAT is read into memory once; a bitmap records which chain
+ * owns each cluster, which finds cross-links, loops and lost clusters.
+ */
+#include "sys/param.h"
+#include "sys/buf.h"
+#include "sys/mount.h"
+#include "sys/uio.h"
+#include "sys/vnode.h"
+
+#include "msdosfs/msdosfs.h"
+
+#define FK_MAXREPORT 200        /* problems listed one by one */
+#define FK_MAXCLUST  (1u << 26) /* larger volumes: not checked */
+#define FK_PATHMAX   1024
+#define FK_MAXDEPTH  512
+
+struct fkdir {
+	uint32_t d_clust;  /* 0: the root */
+	uint32_t d_parent; /* cluster of the parent, 0: the root */
+	char *d_path;
+	int d_depth;
+};
+
+struct fsck {
+	struct msdosfsmount *fk_pmp;
+	struct uio *fk_report;
+	int *fk_nproblems;
+	int fk_nreported;
+	uint32_t *fk_fat;
+	uint32_t *fk_claimed;
+	uint32_t fk_nfiles, fk_ndirs;
+	struct fkdir *fk_stack;
+	size_t fk_nstack, fk_capstack;
+	bool fk_sawlabel;
+};
+
+static void
+fk_out(struct fsck *fk, const char *fmt, va_list ap)
+{
+	char line[FK_PATHMAX + 160];
+	int n;
+
+	n = kvsnprintf(line, sizeof(line) - 1, fmt, ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	(void)uiomove(line, (size_t)n, fk->fk_report);
+}
+
+static void __printflike(2, 3) fk_problem(struct fsck *fk, const char *fmt, ...)
+{
+	va_list ap;
+
+	(*fk->fk_nproblems)++;
+	if (fk->fk_nreported++ == FK_MAXREPORT) {
+		(void)uiomove(
+		    "further problems not listed\n", 28, fk->fk_report);
+		return;
+	}
+	if (fk->fk_nreported > FK_MAXREPORT)
+		return;
+	va_start(ap, fmt);
+	fk_out(fk, fmt, ap);
+	va_end(ap);
+}
+
+static void __printflike(2, 3) fk_note(struct fsck *fk, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fk_out(fk, fmt, ap);
+	va_end(ap);
+}
+
+static bool
+fk_claimed(const struct fsck *fk, uint32_t cn)
+{
+	return (fk->fk_claimed[cn / 32] >> (cn % 32)) & 1;
+}
+
+static void
+fk_claim(struct fsck *fk, uint32_t cn)
+{
+	fk->fk_claimed[cn / 32] |= 1u << (cn % 32);
+}
+
+/*
+ * Follow the chain at start, claiming its clusters.  list (if not NULL)
+ * gets the first max clusters; *np counts them all.
+ */
+static void
+fk_chain(struct fsck *fk, uint32_t start, const char *path, uint32_t *list,
+    uint32_t max, uint32_t *np)
+{
+	struct msdosfsmount *pmp = fk->fk_pmp;
+	uint32_t cn = start, n = 0, next;
+
+	for (;;) {
+		if (!msdosfs_validclust(pmp, cn)) {
+			fk_problem(fk,
+			    "%s: cluster chain leads to invalid "
+			    "cluster %#x",
+			    path, cn);
+			break;
+		}
+		if (fk_claimed(fk, cn)) {
+			if (n == 0)
+				fk_problem(fk,
+				    "%s: first cluster %u belongs to "
+				    "another file or directory",
+				    path, cn);
+			else
+				fk_problem(fk,
+				    "%s: cluster %u is cross-linked "
+				    "or the chain loops",
+				    path, cn);
+			break;
+		}
+		fk_claim(fk, cn);
+		if (list != NULL && n < max)
+			list[n] = cn;
+		n++;
+		next = fk->fk_fat[cn];
+		if (msdosfs_fat_isend(pmp, next))
+			break;
+		if (next == CLUST_FREE) {
+			fk_problem(fk, "%s: cluster %u links to a free cluster",
+			    path, cn);
+			break;
+		}
+		if (next == CLUST_BAD(pmp->pm_fatmask)) {
+			fk_problem(fk, "%s: cluster %u links to a bad cluster",
+			    path, cn);
+			break;
+		}
+		cn = next;
+	}
+	*np = n;
+}
+
+static void
+fk_file(struct fsck *fk, const struct direntry *de, const char *path)
+{
+	struct msdosfsmount *pmp = fk->fk_pmp;
+	uint32_t start = msdosfs_de_startclust(pmp, de);
+	uint32_t size = le32get(de->de_size), want, n = 0;
+
+	fk->fk_nfiles++;
+	want =
+	    (uint32_t)(((uint64_t)size + pmp->pm_csize - 1) >> pmp->pm_cshift);
+	if (start != 0)
+		fk_chain(fk, start, path, NULL, 0, &n);
+	if (n != want)
+		fk_problem(fk,
+		    "%s: size %u bytes needs %u clusters, the chain "
+		    "has %u",
+		    path, size, want, n);
+}
+
+static void
+fk_push(struct fsck *fk, uint32_t clust, uint32_t parent, const char *path,
+    int depth)
+{
+	struct fkdir *ns;
+	size_t len = strlen(path) + 1;
+
+	if (fk->fk_nstack == fk->fk_capstack) {
+		size_t cap = fk->fk_capstack ? fk->fk_capstack * 2 : 32;
+
+		ns = kmem_alloc(cap * sizeof(*ns), KM_SLEEP);
+		if (fk->fk_nstack > 0)
+			memcpy(ns, fk->fk_stack, fk->fk_nstack * sizeof(*ns));
+		if (fk->fk_stack != NULL)
+			kmem_free(fk->fk_stack, fk->fk_capstack * sizeof(*ns));
+		fk->fk_stack = ns;
+		fk->fk_capstack = cap;
+	}
+	ns = &fk->fk_stack[fk->fk_nstack++];
+	ns->d_clust = clust;
+	ns->d_parent = parent;
+	ns->d_path = kmem_alloc(len, KM_SLEEP);
+	memcpy(ns->d_path, path, len);
+	ns->d_depth = depth;
+}
+
+/* A short name a FAT implementation would write. */
+static bool
+fk_sfn_ok(const uint8_t *name)
+{
+	static const char bad[] = "\"*+,./:;<=>?[\\]|";
+	int i;
+
+	if (name[0] == ' ')
+		return false;
+	for (i = 0; i < 11; i++) {
+		if (i == 0 && name[0] == SLOT_E5)
+			continue;
+		if (name[i] < 0x20 || name[i] == 0x7f ||
+		    strchr(bad, name[i]) != NULL)
+			return false;
+	}
+	return true;
+}
+
+/* Long-name assembly while checking. */
+struct fklfn {
+	int next; /* ord of the last slot taken, 0: none */
+	int nslots;
+	uint8_t cksum;
+	uint16_t name[WIN_MAXSLOTS * WIN_CHARS];
+};
+
+static void
+fk_lfn_orphan(struct fsck *fk, struct fklfn *l, const char *dpath)
+{
+	if (l->next != 0)
+		fk_problem(fk,
+		    "%s: long-name entries without their short "
+		    "entry",
+		    dpath);
+	l->next = 0;
+}
+
+static void
+fk_lfn_take(struct fsck *fk, struct fklfn *l, const struct winentry *we,
+    const char *dpath)
+{
+	int ord = we->we_ord & WIN_ORDMASK, i;
+	uint16_t *p;
+
+	if (we->we_ord & WIN_LAST) {
+		fk_lfn_orphan(fk, l, dpath);
+		if (ord == 0 || ord > WIN_MAXSLOTS) {
+			fk_problem(fk, "%s: long-name entry with order %d",
+			    dpath, ord);
+			return;
+		}
+		l->nslots = ord;
+		l->cksum = we->we_cksum;
+	} else if (l->next == 0 || ord != l->next - 1 ||
+	    we->we_cksum != l->cksum) {
+		/* like fsck.fat: worth a word, but no damage */
+		fk_note(
+		    fk, "%s: long-name entry out of sequence (ignored)", dpath);
+		l->next = 0;
+		return;
+	}
+	l->next = ord;
+	p = l->name + (ord - 1) * WIN_CHARS;
+	for (i = 0; i < 5; i++)
+		p[i] = le16get(we->we_name1 + 2 * i);
+	for (i = 0; i < 6; i++)
+		p[5 + i] = le16get(we->we_name2 + 2 * i);
+	for (i = 0; i < 2; i++)
+		p[11 + i] = le16get(we->we_name3 + 2 * i);
+}
+
+/* The name of short entry de (its long name when valid) in UTF-8. */
+static void
+fk_name(struct fsck *fk, struct fklfn *l, const struct direntry *de,
+    const char *dpath, char *out, size_t outlen)
+{
+	uint16_t sname[13];
+	size_t n = 0, len = SIZE_MAX;
+
+	if (l->next == 1 && msdosfs_sfn_cksum(de->de_name) == l->cksum) {
+		while (n < (size_t)l->nslots * WIN_CHARS && l->name[n] != 0)
+			n++;
+		if (n > 0 && n <= WIN_MAXLEN)
+			len =
+			    msdosfs_utf16_to_utf8(l->name, n, out, outlen - 1);
+		else
+			fk_problem(fk, "%s: long name of bad length", dpath);
+	} else if (l->next != 0) {
+		fk_note(fk,
+		    "%s: a long name does not belong to the short "
+		    "entry %.11s after it (ignored)",
+		    dpath, (const char *)de->de_name);
+	}
+	l->next = 0;
+	if (len == SIZE_MAX) {
+		n = msdosfs_sfn_decode(
+		    de->de_name, de->de_lcase, fk->fk_pmp->pm_codepage, sname);
+		len = msdosfs_utf16_to_utf8(sname, n, out, outlen - 1);
+		if (len == SIZE_MAX)
+			len = 0;
+	}
+	out[len] = '\0';
+}
+
+/* Duplicate short names: an open-addressing set of 11-byte names. */
+struct fkset {
+	uint8_t (*s_names)[11];
+	uint32_t s_size;
+};
+
+static bool
+fk_set_add(struct fkset *s, const uint8_t *name)
+{
+	uint32_t h = hash32_buf(name, 11, 0) & (s->s_size - 1);
+
+	while (s->s_names[h][0] != 0) {
+		if (memcmp(s->s_names[h], name, 11) == 0)
+			return false;
+		h = (h + 1) & (s->s_size - 1);
+	}
+	memcpy(s->s_names[h], name, 11);
+	return true;
+}
+
+static void
+fk_label(struct fsck *fk, const uint8_t *name)
+{
+	char *lab = fk->fk_pmp->pm_label;
+	int n = 11;
+
+	while (n > 0 && name[n - 1] == ' ')
+		n--;
+	memcpy(lab, name, (size_t)n);
+	lab[n] = '\0';
+}
+
+/* Check one short entry of directory d. */
+static void
+fk_entry(struct fsck *fk, struct fkdir *d, uint32_t idx,
+    const struct direntry *de, struct fklfn *l, struct fkset *set)
+{
+	struct msdosfsmount *pmp = fk->fk_pmp;
+	char name[WIN_MAXLEN * 3 + 1], *path;
+	uint32_t cn = msdosfs_de_startclust(pmp, de);
+	bool isdot = memcmp(de->de_name, ".          ", 11) == 0;
+	bool isdotdot = memcmp(de->de_name, "..         ", 11) == 0;
+
+	if (de->de_attr & ATTR_VOLUME) {
+		fk_lfn_orphan(fk, l, d->d_path);
+		if (d->d_clust != 0 || fk->fk_sawlabel)
+			fk_problem(fk, "%s: a volume label entry out of place",
+			    d->d_path);
+		else /* the label Windows shows: this one, not the BPB's */
+			fk_label(fk, de->de_name);
+		fk->fk_sawlabel = true;
+		return;
+	}
+	if (isdot || isdotdot) {
+		fk_lfn_orphan(fk, l, d->d_path);
+		if (d->d_clust == 0 || idx != (isdot ? 0u : 1u))
+			fk_problem(fk, "%s: \"%s\" entry out of place",
+			    d->d_path, isdot ? "." : "..");
+		else if (isdot && cn != d->d_clust)
+			fk_problem(fk, "%s: \".\" points at cluster %u, not %u",
+			    d->d_path, cn, d->d_clust);
+		else if (isdotdot && cn != d->d_parent &&
+		    !(d->d_parent == 0 && cn == pmp->pm_rootclust))
+			fk_problem(fk,
+			    "%s: \"..\" points at cluster %u, not %u",
+			    d->d_path, cn, d->d_parent);
+		return;
+	}
+	if (d->d_clust != 0 && idx < 2)
+		fk_problem(fk, "%s: \"%s\" entry missing", d->d_path,
+		    idx == 0 ? "." : "..");
+	fk_name(fk, l, de, d->d_path, name, sizeof(name));
+	path = kmem_alloc(FK_PATHMAX, KM_SLEEP);
+	ksnprintf(
+	    path, FK_PATHMAX, "%s/%s", d->d_clust == 0 ? "" : d->d_path, name);
+	if (!fk_sfn_ok(de->de_name))
+		fk_problem(fk, "%s: bad short name", path);
+	if (!fk_set_add(set, de->de_name))
+		fk_problem(fk, "%s: duplicate short name %.11s", path,
+		    (const char *)de->de_name);
+	if (!(de->de_attr & ATTR_DIRECTORY)) {
+		fk_file(fk, de, path);
+	} else {
+		if (le32get(de->de_size) != 0)
+			fk_problem(fk, "%s: directory with a size (%u)", path,
+			    le32get(de->de_size));
+		if (!msdosfs_validclust(pmp, cn))
+			fk_problem(fk, "%s: directory at invalid cluster %#x",
+			    path, cn);
+		else if (fk_claimed(fk, cn))
+			fk_problem(fk,
+			    "%s: directory at cluster %u, which is in "
+			    "use already (a loop or a cross-link)",
+			    path, cn);
+		else if (d->d_depth >= FK_MAXDEPTH)
+			fk_problem(fk, "%s: directories nested too deep", path);
+		else
+			fk_push(fk, cn, d->d_clust, path, d->d_depth + 1);
+	}
+	kmem_free(path, FK_PATHMAX);
+}
+
+/* Read and check the entries of directory d. */
+static void
+fk_dir(struct fsck *fk, struct fkdir *d)
+{
+	struct msdosfsmount *pmp = fk->fk_pmp;
+	uint32_t *list = NULL, n, maxn = DIR_MAXSIZE >> pmp->pm_cshift;
+	uint32_t blk, nblk, bsize, i, idx = 0;
+	const struct direntry *de;
+	struct fklfn *l;
+	struct fkset set;
+	struct buf *bp;
+	daddr_t blkno;
+	bool end = false;
+
+	fk->fk_ndirs++;
+	if (d->d_clust == 0 && pmp->pm_fatbits != 32) {
+		nblk = pmp->pm_rootsecs;
+		bsize = pmp->pm_bps;
+	} else {
+		list = kmem_alloc((maxn + 1) * sizeof(*list), KM_SLEEP);
+		fk_chain(fk, d->d_clust != 0 ? d->d_clust : pmp->pm_rootclust,
+		    d->d_path, list, maxn + 1, &n);
+		if (n > maxn) {
+			fk_problem(fk, "%s: directory longer than %u bytes",
+			    d->d_path, DIR_MAXSIZE);
+			n = maxn;
+		}
+		nblk = n;
+		bsize = pmp->pm_csize;
+	}
+	l = kmem_zalloc(sizeof(*l), KM_SLEEP);
+	set.s_size = 64;
+	while (set.s_size < 2 * (nblk * (bsize / DIRENT_SIZE)))
+		set.s_size *= 2;
+	set.s_names = kmem_zalloc(set.s_size * 11, KM_SLEEP);
+	for (blk = 0; blk < nblk && !end; blk++) {
+		blkno = list != NULL
+		    ? msdosfs_cntodb(pmp, list[blk])
+		    : msdosfs_sectodb(pmp, pmp->pm_rootstart + blk);
+		if (bread(pmp->pm_devvp, blkno, (int)bsize, 0, &bp) != 0) {
+			fk_problem(
+			    fk, "%s: cannot read the directory", d->d_path);
+			break;
+		}
+		for (i = 0; i < bsize; i += DIRENT_SIZE, idx++) {
+			de = (const struct direntry *)((uint8_t *)bp->b_data +
+			    i);
+			if (de->de_name[0] == SLOT_EMPTY) {
+				end = true;
+				break;
+			}
+			if (de->de_name[0] == SLOT_DELETED)
+				fk_lfn_orphan(fk, l, d->d_path);
+			else if (dirent_is_lfn(de))
+				fk_lfn_take(fk, l, (const struct winentry *)de,
+				    d->d_path);
+			else
+				fk_entry(fk, d, idx, de, l, &set);
+		}
+		brelse(bp, 0);
+	}
+	fk_lfn_orphan(fk, l, d->d_path);
+	if (d->d_clust != 0 && idx < 2)
+		fk_problem(fk, "%s: no \".\" and \"..\" entries", d->d_path);
+	kmem_free(set.s_names, set.s_size * 11);
+	kmem_free(l, sizeof(*l));
+	if (list != NULL)
+		kmem_free(list, (maxn + 1) * sizeof(*list));
+}
+
+/* The FAT copies must agree, block by block. */
+static void
+fk_fatcopies(struct fsck *fk)
+{
+	struct msdosfsmount *pmp = fk->fk_pmp;
+	uint64_t fatbytes = (uint64_t)pmp->pm_fatsecs << pmp->pm_bpsshift, off;
+	struct buf *bp0, *bp1;
+	uint32_t ndiff = 0;
+	int size;
+
+	if (pmp->pm_nfats < 2 || !pmp->pm_mirror)
+		return;
+	for (off = 0; off < fatbytes; off += pmp->pm_fatblksize) {
+		size = (int)MIN((uint64_t)pmp->pm_fatblksize, fatbytes - off);
+		if (bread(pmp->pm_devvp,
+		        msdosfs_sectodb(pmp, pmp->pm_fatstart) +
+		            (daddr_t)(off >> DEV_BSHIFT),
+		        size, 0, &bp0) != 0)
+			break;
+		if (bread(pmp->pm_devvp,
+		        msdosfs_sectodb(
+		            pmp, pmp->pm_fatstart + pmp->pm_fatsecs) +
+		            (daddr_t)(off >> DEV_BSHIFT),
+		        size, 0, &bp1) != 0) {
+			brelse(bp0, 0);
+			break;
+		}
+		if (memcmp(bp0->b_data, bp1->b_data, (size_t)size) != 0)
+			ndiff++;
+		brelse(bp1, 0);
+		brelse(bp0, 0);
+	}
+	if (ndiff > 0)
+		fk_problem(fk, "the two FATs differ (in %u blocks of %u bytes)",
+		    ndiff, pmp->pm_fatblksize);
+}
+
+/* The clean bit, the backup boot sector, FSInfo. */
+static void
+fk_bootarea(struct fsck *fk, uint32_t nfree)
+{
+	struct msdosfsmount *pmp = fk->fk_pmp;
+	uint32_t fat1 = fk->fk_fat[1], v;
+	struct buf *bp0, *bp1;
+	const uint8_t *p;
+
+	if ((pmp->pm_fatbits == 16 && !(fat1 & FAT16_CLEANBIT)) ||
+	    (pmp->pm_fatbits == 32 && !(fat1 & FAT32_CLEANBIT)) ||
+	    (pmp->pm_bsflags & BS_FLAG_DIRTY))
+		fk_problem(fk,
+		    "the file system was not unmounted cleanly "
+		    "(dirty bit set)");
+	if ((pmp->pm_fatbits == 16 && !(fat1 & FAT16_NOERRBIT)) ||
+	    (pmp->pm_fatbits == 32 && !(fat1 & FAT32_NOERRBIT)))
+		fk_problem(fk, "I/O errors were recorded (FAT[1])");
+	if (pmp->pm_fatbits != 32)
+		return;
+	if (pmp->pm_bkbootsec != 0 &&
+	    bread(pmp->pm_devvp, 0, (int)pmp->pm_bps, 0, &bp0) == 0) {
+		if (bread(pmp->pm_devvp,
+		        msdosfs_sectodb(pmp, pmp->pm_bkbootsec),
+		        (int)pmp->pm_bps, 0, &bp1) == 0) {
+			/* like fsck.fat: mostly harmless */
+			if (memcmp(bp0->b_data, bp1->b_data, 512) != 0)
+				fk_note(fk,
+				    "the backup boot sector (sector %u) "
+				    "differs from the boot sector",
+				    pmp->pm_bkbootsec);
+			brelse(bp1, 0);
+		}
+		brelse(bp0, B_INVAL);
+	}
+	if (pmp->pm_fsinfosec == 0 ||
+	    bread(pmp->pm_devvp, msdosfs_sectodb(pmp, pmp->pm_fsinfosec),
+	        (int)pmp->pm_bps, 0, &bp0) != 0)
+		return;
+	p = bp0->b_data;
+	if (le32get(p + FSI_LEADSIG) != FSI_LEADSIG_VAL ||
+	    le32get(p + FSI_STRUCSIG) != FSI_STRUCSIG_VAL ||
+	    le32get(p + FSI_TRAILSIG) != FSI_TRAILSIG_VAL) {
+		fk_problem(fk, "FSInfo sector %u has bad signatures",
+		    pmp->pm_fsinfosec);
+	} else {
+		v = le32get(p + FSI_FREECOUNT);
+		if (v != FSI_UNKNOWN && v != nfree)
+			fk_problem(fk,
+			    "FSInfo free count is %u, the FAT has "
+			    "%u free clusters",
+			    v, nfree);
+		v = le32get(p + FSI_NXTFREE);
+		if (v != FSI_UNKNOWN && v != 0 && v != 1 &&
+		    !msdosfs_validclust(pmp, v))
+			fk_problem(fk,
+			    "FSInfo next-free hint %u is out of "
+			    "range",
+			    v);
+	}
+	brelse(bp0, 0);
+}
+
+/* Clusters in use that no file or directory owns. */
+static uint32_t
+fk_lost(struct fsck *fk, uint32_t *nfreep)
+{
+	struct msdosfsmount *pmp = fk->fk_pmp;
+	uint32_t cn, nlost = 0, first = 0, nbad = 0, nfree = 0, v;
+
+	for (cn = CLUST_FIRST; cn <= pmp->pm_maxclust; cn++) {
+		v = fk->fk_fat[cn];
+		if (v == CLUST_FREE) {
+			nfree++;
+			continue;
+		}
+		if (v == CLUST_BAD(pmp->pm_fatmask)) {
+			nbad++;
+			continue;
+		}
+		if (!fk_claimed(fk, cn)) {
+			if (nlost++ == 0)
+				first = cn;
+		}
+	}
+	if (nlost > 0)
+		fk_problem(fk,
+		    "%u lost clusters (in use but in no file), the "
+		    "first at cluster %u",
+		    nlost, first);
+	if (nbad > 0)
+		fk_note(fk, "%u clusters are marked bad", nbad);
+	*nfreep = nfree;
+	return nfree;
+}
+
+static int
+fk_option(void *arg, const char *name, const char *value)
+{
+	struct msdosfsmount *pmp = arg;
+
+	if (strcmp(name, "repair") == 0) {
+		kprintf("msdos fsck: repair is not implemented\n");
+		return EOPNOTSUPP;
+	}
+	if (strcmp(name, "codepage") == 0)
+		return msdosfs_parse_codepage(value, &pmp->pm_codepage);
+	return 0; /* options of other checkers are no business of ours */
+}
+
+static void
+fk_run(struct fsck *fk)
+{
+	struct msdosfsmount *pmp = fk->fk_pmp;
+	uint32_t nfree;
+	struct fkdir d;
+
+	fk_fatcopies(fk);
+	fk_push(fk, 0, 0, "/", 0);
+	while (fk->fk_nstack > 0) {
+		d = fk->fk_stack[--fk->fk_nstack];
+		fk_dir(fk, &d);
+		kmem_free(d.d_path, strlen(d.d_path) + 1);
+	}
+	fk_lost(fk, &nfree);
+	fk_bootarea(fk, nfree);
+	fk_note(fk,
+	    "FAT%u%s%s%s: %u files, %u directories, %u of %u clusters "
+	    "used",
+	    pmp->pm_fatbits, pmp->pm_label[0] ? " \"" : "", pmp->pm_label,
+	    pmp->pm_label[0] ? "\"" : "", fk->fk_nfiles, fk->fk_ndirs,
+	    pmp->pm_maxclust - 1 - nfree, pmp->pm_maxclust - 1);
+}
+
+int
+msdosfs_fsck(struct vnode *devvp, const char *options, struct uio *report,
+    int *nproblems)
+{
+	struct msdosfsmount *pmp;
+	struct fsck fk;
+	struct vattr va;
+	size_t words;
+	int error;
+
+	memset(&fk, 0, sizeof(fk));
+	fk.fk_report = report;
+	fk.fk_nproblems = nproblems;
+	pmp = kmem_zalloc(sizeof(*pmp), KM_SLEEP);
+	pmp->pm_codepage = MSDOSFS_CP437;
+	fk.fk_pmp = pmp;
+	if ((error = mount_parse_options(options, fk_option, pmp)) != 0)
+		goto out;
+	vattr_null(&va);
+	if ((error = VOP_GETATTR(devvp, &va, FSCRED)) != 0)
+		goto out;
+	error = msdosfs_bpb_read(pmp, devvp, (uint64_t)va.va_size, true);
+	if (error == EINVAL || error == EFSCORRUPTED) {
+		fk_problem(&fk, "boot sector: %s",
+		    pmp->pm_why[0] != '\0' ? pmp->pm_why : "unreadable");
+		error = 0;
+		goto out;
+	}
+	if (error != 0)
+		goto out;
+	if (pmp->pm_maxclust > FK_MAXCLUST) {
+		fk_note(
+		    &fk, "%u clusters: too many to check", pmp->pm_maxclust);
+		error = EFBIG;
+		goto out;
+	}
+	mutex_init(&pmp->pm_fatlock);
+	fk.fk_fat = kmem_alloc(
+	    ((size_t)pmp->pm_maxclust + 1) * sizeof(uint32_t), KM_SLEEP);
+	words = ((size_t)pmp->pm_maxclust + 32) / 32;
+	fk.fk_claimed = kmem_zalloc(words * sizeof(uint32_t), KM_SLEEP);
+	error = msdosfs_fat_readcopy(
+	    pmp, pmp->pm_activefat, 0, pmp->pm_maxclust + 1, fk.fk_fat);
+	if (error == 0)
+		fk_run(&fk);
+	kmem_free(fk.fk_claimed, words * sizeof(uint32_t));
+	kmem_free(fk.fk_fat, ((size_t)pmp->pm_maxclust + 1) * sizeof(uint32_t));
+	if (fk.fk_stack != NULL)
+		kmem_free(fk.fk_stack, fk.fk_capstack * sizeof(*fk.fk_stack));
+	mutex_destroy(&pmp->pm_fatlock);
+out:
+	kmem_free(pmp, sizeof(*pmp));
+	return error;
+}
