@@ -305,6 +305,40 @@ UKFS_API int ukfs_fsck(const char *fstype, const char *image, uint64_t offset,
     uint64_t size, const char *options, char *report, size_t len,
     int *nproblems);
 
+/* --- El Torito boot catalogs (cd9660) ----------------------------------- */
+
+/* One boot image named by an El Torito boot catalog. */
+struct ukfs_boot_entry {
+	unsigned section;      /* 0: the initial/default entry; N: section N */
+	unsigned platform;     /* UKFS_BOOT_X86 ... (of the entry's section) */
+	int bootable;          /* boot indicator 0x88 (else 0x00) */
+	unsigned media;        /* UKFS_BOOT_NOEMUL ... UKFS_BOOT_HD */
+	unsigned load_segment; /* 0: the BIOS default, 0x7c0 */
+	unsigned system_type;  /* partition type of a hard-disk image */
+	unsigned sector_count; /* 512-byte sectors to load */
+	uint32_t load_rba;     /* the image's first 2048-byte block */
+};
+#define UKFS_BOOT_X86    0x00 /* platform ids */
+#define UKFS_BOOT_PPC    0x01
+#define UKFS_BOOT_MAC    0x02
+#define UKFS_BOOT_EFI    0xef
+#define UKFS_BOOT_NOEMUL 0 /* media types */
+#define UKFS_BOOT_FD12   1 /* 1.2M floppy */
+#define UKFS_BOOT_FD144  2 /* 1.44M floppy */
+#define UKFS_BOOT_FD288  3 /* 2.88M floppy */
+#define UKFS_BOOT_HD     4
+#define UKFS_BOOT_MAX    64 /* entries read at most */
+
+/*
+ * The El Torito boot catalog of the ISO 9660 image file (at byte offset),
+ * read directly, not mounted: *catalog (when not NULL) gets its sector,
+ * *entries a malloc'ed array of *count entries in catalog order (free()
+ * it; NULL and 0 when the image has no boot record).  A damaged boot
+ * record or catalog gives -1 with EUCLEAN and ukfs_errmsg().
+ */
+UKFS_API int ukfs_eltorito(const char *image, uint64_t offset,
+    uint32_t *catalog, struct ukfs_boot_entry **entries, size_t *count);
+
 /* --- naming images on command lines -------------------------------------- */
 
 /*

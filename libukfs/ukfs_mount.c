@@ -43,23 +43,6 @@ ukfs_check(const struct ukfs *u, const char *path)
 	return 0;
 }
 
-void
-ukfs_enter(struct ukfs *u)
-{
-	pthread_mutex_lock(&u->u_lock);
-	rump_pub_lwproc_switch(u->u_lwp);
-}
-
-void
-ukfs_leave(struct ukfs *u)
-{
-	int error = errno;
-
-	rump_pub_lwproc_switch(NULL);
-	pthread_mutex_unlock(&u->u_lock);
-	errno = error;
-}
-
 /*
  * Open the image and take the lock that keeps writers apart: shared for
  * reading, exclusive for writing.  Returns the descriptor, which holds the
@@ -113,6 +96,7 @@ void
 ukfs_kernel_lock(void)
 {
 	pthread_mutex_lock(&mount_lock);
+	ukfs_unbind(); /* the work is proc0's */
 }
 
 void
@@ -264,6 +248,7 @@ make_process(struct ukfs *u)
 		return -1;
 	}
 	u->u_lwp = rump_pub_lwproc_curlwp();
+	u->u_pid = rump_pub_lwproc_getpid();
 	rump_pub_lwproc_switch(NULL);
 	return 0;
 }
@@ -400,8 +385,7 @@ ukfs_release(struct ukfs *u, int flags)
 	 * unmount from succeeding.
 	 */
 	pthread_mutex_lock(&u->u_lock);
-	rump_pub_lwproc_switch(u->u_lwp);
-	rump_pub_lwproc_releaselwp();
+	ukfs_release_lwps(u);
 	pthread_mutex_unlock(&u->u_lock);
 
 	ukfs_kernel_lock();
