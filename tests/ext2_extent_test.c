@@ -243,5 +243,8 @@ main(int argc, char **argv)
 	if (rump_sys_unmount(MNT, 0) != 0)
 		die("unmount: %s", strerror(errno));
 	printf("ext2_extent_test: all passed\n");
+	free(a.data);
+	free(b.data);
+	free(c.data);
 	return 0;
 }
