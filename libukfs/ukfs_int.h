@@ -13,9 +13,13 @@
 
 #define UKFS_TYPELEN 32
 
+struct ukfs_bind;
+
 struct ukfs {
-	pthread_mutex_t u_lock; /* serialises use of u_lwp */
-	struct lwp *u_lwp;      /* the mount's kernel process */
+	pthread_mutex_t u_lock; /* serialises the mount's operations */
+	struct lwp *u_lwp;      /* the first lwp of the mount's process */
+	int u_pid;              /* that process */
+	struct ukfs_bind *u_binds; /* threads' lwps in it (ukfs_bind.c) */
 	unsigned u_index;       /* N of /dev/ukfsN and /ukfs/N */
 	int u_imgfd;            /* host fd holding the image lock */
 	int u_rdonly;
@@ -29,10 +33,21 @@ struct ukfs {
 /*
  * Run the calling thread as the mount's process: every rump_sys_* call
  * between ukfs_enter() and ukfs_leave() sees the image as its root.
- * ukfs_leave() keeps errno.
+ * ukfs_leave() keeps errno.  The thread stays in the process after
+ * ukfs_leave(), so that the next ukfs_enter() of the same mount costs a
+ * mutex only (ukfs_bind.c).
  */
 void ukfs_enter(struct ukfs *u);
 void ukfs_leave(struct ukfs *u);
+
+/* Back to no process of a mount (for work in proc0); not under u_lock. */
+void ukfs_unbind(void);
+
+/*
+ * With u_lock held, at the release: end every thread's lwp in the mount's
+ * process and then the process.
+ */
+void ukfs_release_lwps(struct ukfs *u);
 
 /*
  * Open the image file and lock it (shared when rdonly, else exclusive;

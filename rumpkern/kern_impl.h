@@ -22,6 +22,7 @@ void rump_cpu_handover(struct lwp *from, struct lwp *to);
 void rump_proc0_init(void);
 struct lwp *lwp_alloc_implicit(void);
 void lwp_free(struct lwp *);
+void lwp_drop_orphan(struct lwp *);
 void lwp_cred_refresh(struct lwp *);
 
 #endif /* _RUMPKERN_KERN_IMPL_H_ */

@@ -121,15 +121,19 @@ proc_free(struct proc *p)
 	kmem_free(p, sizeof(*p));
 }
 
-/* Free an lwp that no thread runs; its process goes with its last lwp. */
-void
-lwp_free(struct lwp *l)
+/*
+ * Take an lwp that no thread runs out of its process, which goes with its
+ * last lwp; what is left is memory only.
+ */
+static void
+lwp_detach(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
 	bool last = false;
 
 	KASSERT(l->l_cpu == NULL && l->l_nesting == 0);
 	kauth_cred_free(l->l_cred);
+	l->l_cred = NULL;
 	if (!(l->l_flag & LW_IMPLICIT)) {
 		mutex_enter(&proclist_lock);
 		mutex_enter(&p->p_lock);
@@ -141,9 +145,28 @@ lwp_free(struct lwp *l)
 		mutex_exit(&p->p_lock);
 		mutex_exit(&proclist_lock);
 	}
-	kmem_free(l, sizeof(*l));
+	l->l_proc = NULL;
 	if (last)
 		proc_free(p);
+}
+
+/* Free an lwp that no thread runs; its process goes with its last lwp. */
+void
+lwp_free(struct lwp *l)
+{
+	lwp_detach(l);
+	kmem_free(l, sizeof(*l));
+}
+
+/*
+ * Forget an orphan (see rump_lwproc_orphan) that this thread still had
+ * as its lwp.
+ */
+void
+lwp_drop_orphan(struct lwp *l)
+{
+	KASSERT(l->l_flag & LW_ORPHAN);
+	kmem_free(l, sizeof(*l));
 }
 
 /*
@@ -253,6 +276,31 @@ rump_lwproc_switch(struct lwp *l)
 			    (void *)l);
 	}
 	lwp_switch_to(cur, l, false);
+}
+
+/*
+ * Cut l off its process while another host thread has it as its lwp but
+ * runs no kernel code on it (the caller's locking makes sure of that): the
+ * process goes with its last lwp, so that a mount its process held can be
+ * unmounted.  The lwp's memory stays until that thread enters the kernel
+ * again, which then finds l an orphan, frees it and goes on as a thread
+ * without an lwp.
+ */
+void
+rump_lwproc_orphan(struct lwp *l)
+{
+	int flag;
+
+	if (l == NULL || l == curlwp)
+		panic("rump_lwproc_orphan: lwp %p is this thread's", (void *)l);
+	flag = __atomic_load_n(&l->l_flag, __ATOMIC_ACQUIRE);
+	if ((flag & (LW_IMPLICIT | LW_ORPHAN)) || !(flag & LW_RUNNING) ||
+	    l->l_nesting != 0 || l->l_cpu != NULL)
+		panic("rump_lwproc_orphan: lwp %p is not idle on a thread",
+		    (void *)l);
+	lwp_detach(l);
+	/* The owner frees the memory once it sees this: nothing after it. */
+	__atomic_fetch_or(&l->l_flag, LW_ORPHAN, __ATOMIC_RELEASE);
 }
 
 void

@@ -150,7 +150,10 @@ rump_schedule(void)
 
 	rump_boot_check();
 	l = rumpuser_curlwp_get();
-	if (l == NULL) {
+	if (__predict_false(l == NULL ||
+	        (__atomic_load_n(&l->l_flag, __ATOMIC_ACQUIRE) & LW_ORPHAN))) {
+		if (l != NULL)
+			lwp_drop_orphan(l);
 		l = lwp_alloc_implicit();
 		rumpuser_curlwp_set(l);
 	}

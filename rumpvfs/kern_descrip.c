@@ -1,6 +1,11 @@
 /*
  * Descriptor tables and open files, and the per-process directory state
  * (current and root directory, umask) that the VFS attaches to processes.
+ *
+ * An open file's f_count is changed by atomic operations only (f_lock
+ * guards the offset and flags, for the system calls): a descriptor table
+ * holds one reference per slot under its fd_lock, and fd_getfile() adds
+ * one under that lock, so that a file cannot go while it is being taken.
  */
 #include "sys/param.h"
 #include "sys/vnode.h"
@@ -24,9 +29,7 @@ file_alloc(void)
 static void
 file_hold(struct file *fp)
 {
-	mutex_enter(&fp->f_lock);
-	fp->f_count++;
-	mutex_exit(&fp->f_lock);
+	__atomic_add_fetch(&fp->f_count, 1, __ATOMIC_RELAXED);
 }
 
 /* Drop a reference; the last one closes the vnode. */
@@ -34,12 +37,8 @@ void
 file_release(struct file *fp)
 {
 	struct vnode *vp;
-	int left;
 
-	mutex_enter(&fp->f_lock);
-	left = --fp->f_count;
-	mutex_exit(&fp->f_lock);
-	if (left > 0)
+	if (__atomic_sub_fetch(&fp->f_count, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	vp = fp->f_vnode;
 	if (vp != NULL) {

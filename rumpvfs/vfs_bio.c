@@ -22,6 +22,15 @@
  * costs nothing; dirty ones are written and dropped once they hold more
  * than half the limit or no clean buffer is left.
  *
+ * A file that nobody has open any more (its vnode went inactive) has its
+ * clean buffers moved to the head of the clean list and marked aged, as
+ * B_AGE does.  A new block takes over the memory of an aged buffer of its
+ * size before the cache grows, and of the clean victim when it is full,
+ * rather than free one buffer and allocate another: a stream of files
+ * read once (an extraction) then runs in a few buffers' memory, the
+ * cache keeps what is still in use, and no buffer memory goes back and
+ * forth to the host allocator.
+ *
  * A thread that holds buffers busy never writes a dirty victim back: the
  * victim's strategy may have to read a block (an indirect block, say) that
  * this very thread holds, and would wait for it forever.  Such a thread
@@ -48,6 +57,7 @@ struct cbuf {
 	unsigned cb_state;
 #define CB_BUSY  0x1 /* owned by a thread, off the LRU lists */
 #define CB_DIRTY 0x2 /* counted in v_ndirty and bufcache_dirtymem */
+#define CB_AGED  0x4 /* clean, at the head of the clean list: reuse first */
 };
 #define CB(bp) ((struct cbuf *)(bp))
 
@@ -148,7 +158,7 @@ buf_take_locked(struct buf *bp)
 {
 	KASSERT(!(CB(bp)->cb_state & CB_BUSY));
 	TAILQ_REMOVE(buf_lru(bp), bp, b_freelist);
-	CB(bp)->cb_state |= CB_BUSY;
+	CB(bp)->cb_state = (CB(bp)->cb_state & ~CB_AGED) | CB_BUSY;
 	bp->b_flags |= B_BUSY;
 	buf_nheld++;
 }
@@ -179,6 +189,9 @@ buf_clrdirty_locked(struct buf *bp)
 	bufcache_dirtymem -= bp->b_bufsize;
 }
 
+static void buf_free_locked(struct buf *bp);
+static struct buf *buf_victim_locked(void);
+
 static struct buf *
 buf_alloc_locked(struct vnode *vp, daddr_t lblkno, size_t size)
 {
@@ -203,6 +216,63 @@ buf_alloc_locked(struct vnode *vp, daddr_t lblkno, size_t size)
 	    bufhash_mask + 1 < BUFHASH_MAXSIZE)
 		bufhash_grow_locked();
 	return bp;
+}
+
+/*
+ * A new block in the memory of a buffer we own (taken, clean): it leaves
+ * its old vnode and block for the new ones, as if just allocated.
+ */
+static struct buf *
+buf_reuse_locked(struct buf *bp, struct vnode *vp, daddr_t lblkno)
+{
+	struct cbuf *cb = CB(bp);
+	size_t size = bp->b_bufsize;
+	void *data = bp->b_data;
+
+	KASSERT(cb->cb_state == CB_BUSY);
+	LIST_REMOVE(bp, b_hash);
+	LIST_REMOVE(bp, b_vnbufs);
+	memset(cb, 0, sizeof(*cb));
+	cb->cb_state = CB_BUSY;
+	bp->b_data = data;
+	bp->b_flags = B_BUSY;
+	bp->b_bcount = size;
+	bp->b_bufsize = size;
+	bp->b_vp = vp;
+	bp->b_lblkno = lblkno;
+	bp->b_blkno = lblkno;
+	LIST_INSERT_HEAD(&bufhash[bufhash_index(vp, lblkno)], bp, b_hash);
+	LIST_INSERT_HEAD(&vp->v_bufs, bp, b_vnbufs);
+	return bp;
+}
+
+/*
+ * A buffer for a new block without new memory: the first clean buffer,
+ * when it has the size and is aged, or is the victim anyway because the
+ * block does not fit.  An aged buffer of another size is freed, so that
+ * aged memory goes before the cache grows.  NULL: allocate.
+ */
+static struct buf *
+buf_recycle_locked(struct vnode *vp, daddr_t lblkno, size_t size)
+{
+	struct buf *bp = TAILQ_FIRST(&buflru_clean);
+	bool aged;
+
+	if (bp == NULL)
+		return NULL;
+	aged = (CB(bp)->cb_state & CB_AGED) != 0;
+	if (bp->b_bufsize != size) {
+		if (aged) {
+			buf_take_locked(bp);
+			buf_free_locked(bp);
+		}
+		return NULL;
+	}
+	if (!aged && (bufcache_inuse + size <= bufcache_limit ||
+	                 buf_victim_locked() != bp))
+		return NULL;
+	buf_take_locked(bp);
+	return buf_reuse_locked(bp, vp, lblkno);
 }
 
 /* Forget a busy buffer entirely and give its memory back. */
@@ -365,9 +435,11 @@ buf_release_locked(struct buf *bp, int set)
 	bp->b_error = 0;
 	CB(bp)->cb_state &= ~CB_BUSY;
 	buf_nheld--;
-	if (flags & (B_AGE | B_INVAL | B_NOCACHE))
+	if (flags & (B_AGE | B_INVAL | B_NOCACHE)) {
+		if (!(CB(bp)->cb_state & CB_DIRTY))
+			CB(bp)->cb_state |= CB_AGED;
 		TAILQ_INSERT_HEAD(buf_lru(bp), bp, b_freelist);
-	else
+	} else
 		TAILQ_INSERT_TAIL(buf_lru(bp), bp, b_freelist);
 	buf_wakeup_locked();
 }
@@ -392,6 +464,8 @@ getblk(struct vnode *vp, daddr_t lblkno, int size)
 				buf_resize_locked(bp, (size_t)size);
 			break;
 		}
+		if ((bp = buf_recycle_locked(vp, lblkno, (size_t)size)))
+			break;
 		/* Somebody may have made the block while the lock was off. */
 		if (buf_makeroom_locked((size_t)size))
 			continue;
@@ -451,8 +525,11 @@ buf_readahead(struct vnode *vp, daddr_t lblkno, int size)
 			mutex_exit(&bufcache_lock);
 			return;
 		}
+		if ((bp = buf_recycle_locked(vp, lblkno, (size_t)size)))
+			break;
 	} while (buf_makeroom_locked((size_t)size));
-	bp = buf_alloc_locked(vp, lblkno, (size_t)size);
+	if (bp == NULL)
+		bp = buf_alloc_locked(vp, lblkno, (size_t)size);
 	mutex_exit(&bufcache_lock);
 	if (buf_doio(bp, true) != 0)
 		brelse(bp, B_INVAL);
@@ -612,6 +689,23 @@ restart:
 	}
 	mutex_exit(&bufcache_lock);
 	return error;
+}
+
+void
+vagebuf(struct vnode *vp)
+{
+	struct buf *bp;
+
+	mutex_enter(&bufcache_lock);
+	LIST_FOREACH(bp, &vp->v_bufs, b_vnbufs)
+	{
+		if (CB(bp)->cb_state & (CB_BUSY | CB_DIRTY | CB_AGED))
+			continue;
+		TAILQ_REMOVE(&buflru_clean, bp, b_freelist);
+		TAILQ_INSERT_HEAD(&buflru_clean, bp, b_freelist);
+		CB(bp)->cb_state |= CB_AGED;
+	}
+	mutex_exit(&bufcache_lock);
 }
 
 void

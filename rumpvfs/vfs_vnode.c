@@ -3,8 +3,16 @@
  * life cycle from loading through inactivation to reclaim.
  *
  * One lock (vcache_lock) protects the hash, the LRU list of unreferenced
- * vnodes, every v_usecount and v_state, and the per-mount vnode lists.  It
- * is never held across a call into a file system.
+ * vnodes, every v_state, and the per-mount vnode lists.  It is never held
+ * across a call into a file system.
+ *
+ * v_usecount is changed by atomic operations.  It goes from 0 to 1 and
+ * from 1 to 0 only under vcache_lock: a vnode with no references is on
+ * the LRU list or being loaded or torn down, which the lock guards.  Any
+ * other step (1 -> 2, 3 -> 2, ...) may be taken without the lock by
+ * whoever holds a reference (vref, vrele), so that the common reference
+ * traffic of lookups and open files costs no lock round trip.  Under the
+ * lock, a count of 0 stays 0 and one above 0 stays above 0.
  */
 #include "sys/param.h"
 #include "sys/vnode.h"
@@ -17,7 +25,8 @@ static kmutex_t vcache_lock;
 static kcondvar_t vcache_cv;
 static LIST_HEAD(vcache_bucket, vnode) * vcache_hash;
 static size_t vcache_hashmask;
-static TAILQ_HEAD(, vnode) vnode_lru;
+TAILQ_HEAD(vnodelst, vnode);
+static struct vnodelst vnode_lru;
 static unsigned numvnodes;
 static unsigned desiredvnodes;
 
@@ -83,6 +92,55 @@ vcache_hashval(struct mount *mp, const void *key, size_t keylen)
 	return hash32_buf(key, keylen, (uint32_t)(m ^ (m >> 32)));
 }
 
+/*
+ * v_state changes under vcache_lock; vrefcnt_tryget() also reads it
+ * without the lock, so it is stored atomically.
+ */
+static void
+state_set(struct vnode *vp, enum vnode_state state)
+{
+	__atomic_store_n(&vp->v_state, state, __ATOMIC_RELEASE);
+}
+
+static int
+usecount(const struct vnode *vp)
+{
+	return __atomic_load_n(&vp->v_usecount, __ATOMIC_RELAXED);
+}
+
+/* A new reference under vcache_lock (0 -> 1 allowed). */
+static void
+usecount_inc_locked(struct vnode *vp)
+{
+	KASSERT(mutex_owned(&vcache_lock));
+	__atomic_add_fetch(&vp->v_usecount, 1, __ATOMIC_RELAXED);
+}
+
+/* Drop one under vcache_lock; the count left. */
+static int
+usecount_dec_locked(struct vnode *vp)
+{
+	KASSERT(mutex_owned(&vcache_lock));
+	return __atomic_sub_fetch(&vp->v_usecount, 1, __ATOMIC_ACQ_REL);
+}
+
+/*
+ * Step the count from n to n + delta without the lock while n is at least
+ * min (a held reference keeps it there); false when it is not.
+ */
+static bool
+usecount_step(struct vnode *vp, int min, int delta)
+{
+	int n = usecount(vp);
+
+	while (n >= min) {
+		if (__atomic_compare_exchange_n(&vp->v_usecount, &n, n + delta,
+		        true, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
 static struct vnode *
 vcache_lookup_locked(struct mount *mp, const void *key, size_t keylen,
     uint32_t hash)
@@ -106,7 +164,7 @@ vnalloc(struct mount *mp)
 
 	vp = kmem_zalloc(sizeof(*vp), KM_SLEEP);
 	rw_init(&vp->v_lock);
-	vp->v_state = VS_LOADING;
+	state_set(vp, VS_LOADING);
 	vp->v_type = VNON;
 	vp->v_mount = mp;
 	vp->v_usecount = 1;
@@ -139,7 +197,7 @@ vcache_abort_load(struct vnode *vp)
 {
 	mutex_enter(&vcache_lock);
 	LIST_REMOVE(vp, v_hashlist);
-	vp->v_state = VS_RECLAIMED;
+	state_set(vp, VS_RECLAIMED);
 	numvnodes--;
 	cv_broadcast(&vcache_cv);
 	mutex_exit(&vcache_lock);
@@ -153,7 +211,7 @@ vcache_activate(struct vnode *vp)
 	struct mount *mp = vp->v_mount;
 
 	mutex_enter(&vcache_lock);
-	vp->v_state = VS_ACTIVE;
+	state_set(vp, VS_ACTIVE);
 	TAILQ_INSERT_TAIL(&mp->mnt_vnodelist, vp, v_mntvnodes);
 	cv_broadcast(&vcache_cv);
 	mutex_exit(&vcache_lock);
@@ -175,7 +233,7 @@ vcache_get(struct mount *mp, const void *key, size_t keylen,
 		if (vp == NULL)
 			break;
 		if (vp->v_state == VS_ACTIVE) {
-			vp->v_usecount++;
+			usecount_inc_locked(vp);
 			lru_remove_locked(vp);
 			mutex_exit(&vcache_lock);
 			*vpp = vp;
@@ -261,9 +319,11 @@ vcache_rekey(struct vnode *vp, const void *newkey, size_t newkeylen)
 void
 vref(struct vnode *vp)
 {
+	if (usecount_step(vp, 1, 1))
+		return;
 	mutex_enter(&vcache_lock);
-	KASSERT(vp->v_usecount > 0 || vp->v_state == VS_ACTIVE);
-	vp->v_usecount++;
+	KASSERT(usecount(vp) > 0 || vp->v_state == VS_ACTIVE);
+	usecount_inc_locked(vp);
 	lru_remove_locked(vp);
 	mutex_exit(&vcache_lock);
 }
@@ -272,15 +332,54 @@ bool
 vrefcnt_tryget(struct vnode *vp)
 {
 	bool ok = false;
+	int n;
 
+	/*
+	 * Already referenced and active: one more without the lock.  A
+	 * vgone() that starts meanwhile finds the reference as if taken
+	 * just before it; a count at 0 stays 0 without the lock.
+	 */
+	n = usecount(vp);
+	while (n > 0 &&
+	    __atomic_load_n(&vp->v_state, __ATOMIC_ACQUIRE) == VS_ACTIVE) {
+		if (__atomic_compare_exchange_n(&vp->v_usecount, &n, n + 1,
+		        true, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return true;
+	}
 	mutex_enter(&vcache_lock);
 	if (vp->v_state == VS_ACTIVE) {
-		vp->v_usecount++;
+		usecount_inc_locked(vp);
 		lru_remove_locked(vp);
 		ok = true;
 	}
 	mutex_exit(&vcache_lock);
 	return ok;
+}
+
+/* The file system's part of tearing down a vnode in VS_RECLAIMING. */
+static void
+vcache_reclaim_fs(struct vnode *vp)
+{
+	KASSERT(vp->v_state == VS_RECLAIMING);
+	cache_purge(vp);
+	/* unreferenced, nobody adds buffers: empty stays empty */
+	if (usecount(vp) > 0 ||
+	    __atomic_load_n(&LIST_FIRST(&vp->v_bufs), __ATOMIC_ACQUIRE) != NULL)
+		vinvalbuf(vp, true);
+	if (VOP_RECLAIM(vp) != 0)
+		kprintf("vnode %p: reclaim failed\n", (void *)vp);
+	vp->v_data = NULL;
+}
+
+/* After vcache_reclaim_fs(): out of the cache for good (cv not woken). */
+static void
+vcache_unhash_locked(struct vnode *vp)
+{
+	KASSERT(mutex_owned(&vcache_lock));
+	LIST_REMOVE(vp, v_hashlist);
+	TAILQ_REMOVE(&vp->v_mount->mnt_vnodelist, vp, v_mntvnodes);
+	state_set(vp, VS_RECLAIMED);
+	numvnodes--;
 }
 
 /*
@@ -293,19 +392,33 @@ vcache_reclaim_locked(struct vnode *vp)
 	KASSERT(mutex_owned(&vcache_lock));
 	KASSERT(vp->v_state == VS_RECLAIMING);
 	mutex_exit(&vcache_lock);
-
-	cache_purge(vp);
-	vinvalbuf(vp, true);
-	if (VOP_RECLAIM(vp) != 0)
-		kprintf("vnode %p: reclaim failed\n", (void *)vp);
-	vp->v_data = NULL;
-
+	vcache_reclaim_fs(vp);
 	mutex_enter(&vcache_lock);
-	LIST_REMOVE(vp, v_hashlist);
-	TAILQ_REMOVE(&vp->v_mount->mnt_vnodelist, vp, v_mntvnodes);
-	vp->v_state = VS_RECLAIMED;
-	numvnodes--;
+	vcache_unhash_locked(vp);
 	cv_broadcast(&vcache_cv);
+}
+
+/*
+ * Reclaim the vnodes on doomed (linked by v_lrulist, each taken off the
+ * LRU and in VS_RECLAIMING) with two lock round trips for all of them,
+ * and free them.  Called and returns without the lock.
+ */
+static void
+vcache_reclaim_list(struct vnodelst *doomed)
+{
+	struct vnode *vp;
+
+	TAILQ_FOREACH(vp, doomed, v_lrulist)
+		vcache_reclaim_fs(vp);
+	mutex_enter(&vcache_lock);
+	TAILQ_FOREACH(vp, doomed, v_lrulist)
+		vcache_unhash_locked(vp);
+	cv_broadcast(&vcache_cv);
+	mutex_exit(&vcache_lock);
+	while ((vp = TAILQ_FIRST(doomed)) != NULL) {
+		TAILQ_REMOVE(doomed, vp, v_lrulist);
+		vnfree(vp);
+	}
 }
 
 /* Reclaim unreferenced vnodes from the LRU end while we hold too many. */
@@ -316,8 +429,8 @@ vcache_trim_locked(void)
 
 	while (numvnodes > desiredvnodes && (vp = TAILQ_FIRST(&vnode_lru))) {
 		lru_remove_locked(vp);
-		KASSERT(vp->v_usecount == 0);
-		vp->v_state = VS_RECLAIMING;
+		KASSERT(usecount(vp) == 0);
+		state_set(vp, VS_RECLAIMING);
 		vcache_reclaim_locked(vp);
 		vnfree(vp);
 	}
@@ -328,10 +441,13 @@ vrele(struct vnode *vp)
 {
 	bool recycle;
 
+	/* Not the last reference: no lock. */
+	if (usecount_step(vp, 2, -1))
+		return;
 	mutex_enter(&vcache_lock);
-	KASSERT(vp->v_usecount > 0);
-	if (vp->v_usecount > 1 || vp->v_state != VS_ACTIVE) {
-		if (--vp->v_usecount == 0) {
+	KASSERT(usecount(vp) > 0);
+	if (usecount(vp) > 1 || vp->v_state != VS_ACTIVE) {
+		if (usecount_dec_locked(vp) == 0) {
 			/* a dead vnode: nothing left but the husk */
 			KASSERT(vp->v_state == VS_RECLAIMED);
 			mutex_exit(&vcache_lock);
@@ -348,9 +464,11 @@ vrele(struct vnode *vp)
 	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
 	VOP_INACTIVE(vp, &recycle);
 	vn_unlock(vp);
+	if (!recycle && vp->v_type == VREG)
+		vagebuf(vp); /* closed: its data makes room first */
 
 	mutex_enter(&vcache_lock);
-	if (--vp->v_usecount > 0) {
+	if (usecount_dec_locked(vp) > 0) {
 		/* somebody took a new reference meanwhile */
 		mutex_exit(&vcache_lock);
 		return;
@@ -362,7 +480,7 @@ vrele(struct vnode *vp)
 		return;
 	}
 	if (recycle || (vp->v_mount->mnt_iflag & IMNT_GONE)) {
-		vp->v_state = VS_RECLAIMING;
+		state_set(vp, VS_RECLAIMING);
 		vcache_reclaim_locked(vp);
 		mutex_exit(&vcache_lock);
 		vnfree(vp);
@@ -389,9 +507,9 @@ vput(struct vnode *vp)
 static void
 vgone_locked(struct vnode *vp)
 {
-	KASSERT(vp->v_usecount > 0);
+	KASSERT(usecount(vp) > 0);
 	lru_remove_locked(vp);
-	vp->v_state = VS_RECLAIMING;
+	state_set(vp, VS_RECLAIMING);
 	vcache_reclaim_locked(vp);
 	vp->v_op = dead_vnodeop_p;
 	vp->v_type = VBAD;
@@ -402,7 +520,7 @@ vgone(struct vnode *vp)
 {
 	mutex_enter(&vcache_lock);
 	if (vp->v_state == VS_ACTIVE) {
-		vp->v_usecount++;
+		usecount_inc_locked(vp);
 		vgone_locked(vp);
 		mutex_exit(&vcache_lock);
 		vrele(vp);
@@ -414,32 +532,41 @@ vgone(struct vnode *vp)
 int
 vflush(struct mount *mp, struct vnode *skipvp, int flags)
 {
+	struct vnodelst doomed;
 	struct vnode *vp;
 	int busy;
 
 again:
 	busy = 0;
+	TAILQ_INIT(&doomed);
 	mutex_enter(&vcache_lock);
 	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
 	{
 		if (vp == skipvp || vp->v_state != VS_ACTIVE)
 			continue;
-		if (vp->v_usecount == 0) {
+		if (usecount(vp) == 0) {
+			/* the unused ones go together (off the LRU: its link) */
 			lru_remove_locked(vp);
-			vp->v_state = VS_RECLAIMING;
-			vcache_reclaim_locked(vp);
-			mutex_exit(&vcache_lock);
-			vnfree(vp);
-			goto again;
+			state_set(vp, VS_RECLAIMING);
+			TAILQ_INSERT_TAIL(&doomed, vp, v_lrulist);
+			continue;
 		}
 		if (flags & FORCECLOSE) {
-			vp->v_usecount++;
+			if (!TAILQ_EMPTY(&doomed))
+				break; /* those first, then this one */
+			usecount_inc_locked(vp);
 			vgone_locked(vp);
 			mutex_exit(&vcache_lock);
 			vrele(vp);
 			goto again;
 		}
 		busy++;
+	}
+	if (!TAILQ_EMPTY(&doomed)) {
+		mutex_exit(&vcache_lock);
+		/* reclaims may release more vnodes: look again */
+		vcache_reclaim_list(&doomed);
+		goto again;
 	}
 	/* Wait for vnodes that are still loading or being reclaimed. */
 	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
@@ -479,7 +606,7 @@ vfs_vnode_iterate(struct mount *mp, int (*fn)(struct vnode *, void *),
 			break;
 		if (vp->v_state != VS_ACTIVE)
 			continue;
-		vp->v_usecount++;
+		usecount_inc_locked(vp);
 		lru_remove_locked(vp);
 		vps[n++] = vp;
 	}
@@ -524,7 +651,10 @@ vop_lockcheck(struct vnode *vp, int rule, const char *op)
 {
 	if (vp == NULL)
 		return;
-	if (rule == 'L' && !rw_lock_held(&vp->v_lock))
+	/* readers first: that needs no look at the owner */
+	if (rule == 'L' &&
+	    __atomic_load_n(&vp->v_lock.rw_readers, __ATOMIC_RELAXED) == 0 &&
+	    !rw_write_held(&vp->v_lock))
 		panic("vop_%s: vnode %p not locked", op, (void *)vp);
 	if (rule == 'E' && !rw_write_held(&vp->v_lock))
 		panic("vop_%s: vnode %p not locked exclusive", op, (void *)vp);

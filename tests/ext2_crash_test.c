@@ -14,8 +14,8 @@
  * random delay, runs REPAIR (default "e2fsck -fy", status 0 or 1), then
  * CHECK (default "e2fsck -fn", status 0), and in another child mounts the
  * image read-only and reads every logged file back.  The next writer
- * first removes the files checked, so that the image does not fill up.  IMAGE.crashed keeps
- * the image as the last kill left it.
+ * first removes the files checked, so that the image does not fill up.
+ * IMAGE.crashed keeps the image as the last kill left it.
  */
 #include <rump/rump.h>
 
@@ -100,8 +100,8 @@ write_file(const char *path, uint64_t id, size_t size, bool sync)
 	size_t off, n;
 	int fd;
 
-	fd = rump_sys_open(path, RUMP_O_CREAT | RUMP_O_TRUNC | RUMP_O_WRONLY,
-	    0644);
+	fd = rump_sys_open(
+	    path, RUMP_O_CREAT | RUMP_O_TRUNC | RUMP_O_WRONLY, 0644);
 	if (fd < 0)
 		return -1;
 	for (off = 0; off < size; off += n) {
@@ -148,7 +148,8 @@ mess(uint64_t *rng)
 	switch ((r >> 32) % 5) {
 	case 0:
 	case 1:
-		(void)write_file(a, r, (size_t)((r >> 40) % (MAXSZ / 4)), false);
+		(void)write_file(
+		    a, r, (size_t)((r >> 40) % (MAXSZ / 4)), false);
 		break;
 	case 2:
 		(void)rump_sys_rename(a, b);
@@ -156,7 +157,8 @@ mess(uint64_t *rng)
 	case 3:
 		fd = rump_sys_open(a, RUMP_O_WRONLY, 0);
 		if (fd >= 0) {
-			(void)rump_sys_ftruncate(fd, (int64_t)((r >> 40) % 5000));
+			(void)rump_sys_ftruncate(
+			    fd, (int64_t)((r >> 40) % 5000));
 			rump_sys_close(fd);
 		}
 		break;
@@ -176,8 +178,8 @@ clear_old(void)
 
 	for (d = 0; d < NDIRS; d++) {
 		snprintf(dir, sizeof(dir), MNT "/d%d", d);
-		if ((fd = rump_sys_open(dir, RUMP_O_RDONLY | RUMP_O_DIRECTORY,
-		         0)) < 0)
+		if ((fd = rump_sys_open(
+		         dir, RUMP_O_RDONLY | RUMP_O_DIRECTORY, 0)) < 0)
 			continue;
 		while ((got = rump_sys_getdents(fd, buf, sizeof(buf))) > 0) {
 			for (off = 0; off < got;) {
@@ -195,8 +197,7 @@ clear_old(void)
 	}
 }
 
-static void __attribute__((noreturn))
-writer(uint64_t seed, uint64_t firstid)
+static void __attribute__((noreturn)) writer(uint64_t seed, uint64_t firstid)
 {
 	char path[64], line[64];
 	uint64_t rng = seed, id;
@@ -241,8 +242,7 @@ writer(uint64_t seed, uint64_t firstid)
 }
 
 /* Read back every logged file; the checker ran already. */
-static void __attribute__((noreturn))
-verifier(void)
+static void __attribute__((noreturn)) verifier(void)
 {
 	static uint8_t buf[65536], want[65536];
 	unsigned long long id;
@@ -273,8 +273,7 @@ verifier(void)
 				    off);
 		}
 		if (rump_sys_pread(fd, buf, 1, (int64_t)size) != 0)
-			die("fsync'd file f%llu is longer than %zu", id,
-			    size);
+			die("fsync'd file f%llu is longer than %zu", id, size);
 		rump_sys_close(fd);
 		nok++;
 	}
@@ -354,9 +353,10 @@ main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "usage: ext2_crash_test [-s SEED] [-r ROUNDS] "
-		                "[-f FSTYPE] [-c REPAIR] [-C CHECK] IMAGE "
-		                "LOG\n");
+		fprintf(stderr,
+		    "usage: ext2_crash_test [-s SEED] [-r ROUNDS] "
+		    "[-f FSTYPE] [-c REPAIR] [-C CHECK] IMAGE "
+		    "LOG\n");
 		return 2;
 	}
 	image = argv[optind];
@@ -377,11 +377,13 @@ main(int argc, char **argv)
 		keep_copy();
 		rc = run(repair);
 		if (rc != 0 && rc != 1)
-			die("round %d: %s exits %d (the image before: %s.crashed)",
+			die("round %d: %s exits %d (the image before: "
+			    "%s.crashed)",
 			    r, repair, rc, image);
 		if ((rc = run(check)) != 0)
 			die("round %d: %s exits %d after the repair (the image "
-			    "before: %s.crashed)", r, check, rc, image);
+			    "before: %s.crashed)",
+			    r, check, rc, image);
 		printf("round %d: killed after %u ms; repaired\n", r, delay);
 		if ((pid = fork()) == 0)
 			verifier();

@@ -111,7 +111,8 @@ put(struct model *m, size_t off, size_t n, unsigned tag)
 	size_t k;
 
 	for (k = 0; k < n; k++)
-		buf[k] = (uint8_t)(tag * 31 + (off + k) / 7 + ((off + k) >> 10));
+		buf[k] =
+		    (uint8_t)(tag * 31 + (off + k) / 7 + ((off + k) >> 10));
 	fd = rump_sys_open(m->path, RUMP_O_WRONLY | RUMP_O_CREAT, 0644);
 	if (fd < 0 || rump_sys_pwrite(fd, buf, n, (int64_t)off) != (int64_t)n)
 		die("write %s at %zu: %s", m->path, off, strerror(errno));
@@ -219,7 +220,8 @@ main(int argc, char **argv)
 	/* Single blocks at random places of a big sparse file. */
 	for (i = 0; i < 3000; i++) {
 		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
-		put(&b, (size_t)((r >> 33) % 20000) * bsize +
+		put(&b,
+		    (size_t)((r >> 33) % 20000) * bsize +
 		        (size_t)((r >> 20) % 3) * (bsize / 3),
 		    bsize / 2 + (size_t)((r >> 13) % bsize), (unsigned)i);
 	}

@@ -318,8 +318,9 @@ main(int argc, char **argv)
 			return 2;
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "usage: ext2_full_test [-f FSTYPE] "
-		                "[-c CHECKER] IMAGE\n");
+		fprintf(stderr,
+		    "usage: ext2_full_test [-f FSTYPE] "
+		    "[-c CHECKER] IMAGE\n");
 		return 2;
 	}
 	image = argv[optind];

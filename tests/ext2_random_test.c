@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MNT	    "/mnt"
+#define MNT         "/mnt"
 #define MAXNODES    8192
 #define MAXFILESIZE (3 * 1024 * 1024)
 #define MAXWRITE    (96 * 1024)
@@ -193,8 +193,8 @@ node_move(const char *from, const char *to)
 		if (strcmp(nodes[i].path, f) == 0)
 			snprintf(nodes[i].path, sizeof(nodes[i].path), "%s", t);
 		else if (under(nodes[i].path, f)) {
-			snprintf(n, sizeof(n), "%s%s", t,
-			    nodes[i].path + strlen(f));
+			snprintf(
+			    n, sizeof(n), "%s%s", t, nodes[i].path + strlen(f));
 			if (strlen(n) >= sizeof(nodes[i].path))
 				die("path too long in the model");
 			snprintf(nodes[i].path, sizeof(nodes[i].path), "%s", n);
@@ -520,7 +520,8 @@ list_host(const char *dir, char **names, int max)
 	if (d == NULL)
 		die("opendir %s: %s", dir, strerror(errno));
 	while ((de = readdir(d)) != NULL && n < max) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		names[n++] = strdup(de->d_name);
 	}
@@ -546,7 +547,8 @@ list_image(const char *dir, char **names, int max)
 			if (strcmp(d->d_name, ".") == 0 ||
 			    strcmp(d->d_name, "..") == 0 ||
 			    (strcmp(d->d_name, "lost+found") == 0 &&
-			        strcmp(dir, MNT) == 0 && strcmp(iroot, MNT) == 0))
+			        strcmp(dir, MNT) == 0 &&
+			        strcmp(iroot, MNT) == 0))
 				continue;
 			if (n < max)
 				names[n++] = strdup(d->d_name);
@@ -686,7 +688,7 @@ random_op(void)
 		return;
 	}
 	switch (rndn(20)) {
-		case 0:
+	case 0:
 	case 1:
 	case 2:
 		op_create();
@@ -755,8 +757,9 @@ main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "usage: ext2_random_test [-v] [-s SEED] "
-		                "[-n OPS] [-f FSTYPE] [-d DIR] IMAGE HOSTDIR\n");
+		fprintf(stderr,
+		    "usage: ext2_random_test [-v] [-s SEED] "
+		    "[-n OPS] [-f FSTYPE] [-d DIR] IMAGE HOSTDIR\n");
 		return 2;
 	}
 	if (rng == 0)

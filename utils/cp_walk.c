@@ -271,6 +271,24 @@ set_attrs_name(
 		cp_dsterr(cp, errno);
 }
 
+/* The source's descriptor: the one the walk opened, else a new one. */
+static int
+open_src(struct cp *cp, int sdirfd, const char *sname)
+{
+	if (cp->walk->leaffd != -1)
+		return cp->walk->leaffd;
+	return side_openat(&cp->src, sdirfd, sname,
+	    O_RDONLY | (cp->follow && cp->walk->depth == 0 ? 0 : O_NOFOLLOW),
+	    0);
+}
+
+static void
+close_src(struct cp *cp, int sfd)
+{
+	if (sfd != cp->walk->leaffd)
+		side_close(&cp->src, sfd);
+}
+
 static int
 copy_reg(struct cp *cp, int sdirfd, const char *sname, const struct stat *st,
     int ddirfd, const char *dname)
@@ -278,9 +296,7 @@ copy_reg(struct cp *cp, int sdirfd, const char *sname, const struct stat *st,
 	int sfd, dfd, tries = 0, dsterr = 0, chmod_needed;
 	mode_t mode = st->st_mode & 0777;
 
-	sfd = side_openat(&cp->src, sdirfd, sname,
-	    O_RDONLY | (cp->follow && cp->walk->depth == 0 ? 0 : O_NOFOLLOW),
-	    0);
+	sfd = open_src(cp, sdirfd, sname);
 	if (sfd == -1) {
 		cp_srcerr(cp, errno);
 		return -1;
@@ -288,7 +304,7 @@ copy_reg(struct cp *cp, int sdirfd, const char *sname, const struct stat *st,
 	while ((dfd = side_openat(&cp->dst, ddirfd, dname,
 	            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode)) == -1) {
 		if (!retry_create(cp, ddirfd, dname, &tries)) {
-			side_close(&cp->src, sfd);
+			close_src(cp, sfd);
 			return -1;
 		}
 	}
@@ -299,10 +315,10 @@ copy_reg(struct cp *cp, int sdirfd, const char *sname, const struct stat *st,
 		else
 			cp_srcerr(cp, errno);
 		side_close(&cp->dst, dfd);
-		side_close(&cp->src, sfd);
+		close_src(cp, sfd);
 		return -1;
 	}
-	side_close(&cp->src, sfd);
+	close_src(cp, sfd);
 	/* the create applied the umask; -p wants the mode as it was */
 	chmod_needed =
 	    cp->pflag && (st->st_mode & 07777) != (mode & ~cp->umask);
@@ -547,6 +563,7 @@ static const struct walk_ops cp_ops = {
     .pre = cp_pre,
     .post = cp_post,
     .leaf = cp_leaf,
+    .open_regular = 1,
 };
 
 void

@@ -234,11 +234,11 @@ dots(const char *name)
 }
 
 int
-side_readdir(struct side_dir *d, const char **name)
+side_readdir(struct side_dir *d, const char **name, int *type)
 {
 	struct ukfs_dirent ude;
 	struct dirent *de;
-	int rv;
+	int rv, t;
 
 	for (;;) {
 		if (d->img != NULL) {
@@ -246,15 +246,20 @@ side_readdir(struct side_dir *d, const char **name)
 			if (rv != 1)
 				return rv;
 			*name = ude.d_name;
+			t = (int)ude.d_type;
 		} else {
 			errno = 0;
 			de = readdir(d->host);
 			if (de == NULL)
 				return errno ? -1 : 0;
 			*name = de->d_name;
+			t = de->d_type;
 		}
-		if (!dots(*name))
+		if (!dots(*name)) {
+			if (type != NULL)
+				*type = t;
 			return 1;
+		}
 	}
 }
 

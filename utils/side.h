@@ -65,8 +65,13 @@ int side_futimens(const struct side *s, int fd, const struct timespec ts[2]);
 /* Open the directory path (not following a final symlink unless follow). */
 struct side_dir *side_opendirat(
     const struct side *s, int dirfd, const char *path, int follow);
-/* 1 with *name set, 0 at the end, -1 on error; "." and ".." skipped. */
-int side_readdir(struct side_dir *d, const char **name);
+/*
+ * 1 with *name set, 0 at the end, -1 on error; "." and ".." skipped.
+ * *type (when type is not NULL) is the entry's DT_* type as the directory
+ * records it, DT_UNKNOWN when it does not: a hint, not a fact (the host
+ * tree may change, a damaged image may say anything).
+ */
+int side_readdir(struct side_dir *d, const char **name, int *type);
 int side_dirfd(struct side_dir *d);
 int side_closedir(struct side_dir *d);
 

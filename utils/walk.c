@@ -1,4 +1,5 @@
 /* The tree walk shared by the tools. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@ walk_init(struct walk *w, const struct side *s, const struct walk_ops *ops,
     void *arg, const char *path)
 {
 	memset(w, 0, sizeof(*w));
+	w->leaffd = -1;
 	w->side = s;
 	w->ops = ops;
 	w->arg = arg;
@@ -74,16 +76,52 @@ push_ancestor(struct walk *w, const struct stat *st)
 	return 0;
 }
 
+/*
+ * A regular file (so its directory says) for a leaf that reads it: open
+ * it and stat the descriptor.  Never waits on a fifo or follows a symlink
+ * that took the file's place; anything but a regular file is closed
+ * again before a byte is read.  1 when the entry has been dealt with, 0
+ * when the caller should stat the name as usual (the open failed: the
+ * lstat and the leaf's own open then report what is wrong).
+ */
+static int
+walk_open_leaf(struct walk *w, int dfd, const char *name)
+{
+	struct stat st;
+	int fd, error;
+
+	fd = side_openat(
+	    w->side, dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+	if (fd == -1)
+		return 0;
+	if (side_fstat(w->side, fd, &st) == -1) {
+		error = errno;
+		side_close(w->side, fd);
+		walk_err(w, error);
+		return 1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		side_close(w->side, fd);
+		walk_tree(w, dfd, name, &st);
+		return 1;
+	}
+	w->leaffd = fd;
+	w->ops->leaf(w, dfd, name, &st);
+	w->leaffd = -1;
+	side_close(w->side, fd);
+	return 1;
+}
+
 /* Walk the entries of the open directory d. */
 static void
 walk_entries(struct walk *w, struct side_dir *d)
 {
 	const char *name;
 	struct stat st;
-	int dfd = side_dirfd(d), rv = 0;
+	int dfd = side_dirfd(d), rv = 0, type;
 	size_t old;
 
-	while (!w->stop && (rv = side_readdir(d, &name)) == 1) {
+	while (!w->stop && (rv = side_readdir(d, &name, &type)) == 1) {
 		old = pathbuf_push(&w->path, name);
 		if (old == (size_t)-1) {
 			walk_err(w, ENOMEM);
@@ -93,8 +131,11 @@ walk_entries(struct walk *w, struct side_dir *d)
 			warnmsg("%s: skipping invalid name '%s'",
 			    side_name(w->side, w->path.p), name);
 			w->status = 1;
-		} else if (side_fstatat(w->side, dfd, name, &st,
-		               AT_SYMLINK_NOFOLLOW) == -1)
+		} else if (type == DT_REG && w->ops->open_regular &&
+		    walk_open_leaf(w, dfd, name))
+			;
+		else if (side_fstatat(w->side, dfd, name, &st,
+		             AT_SYMLINK_NOFOLLOW) == -1)
 			walk_err(w, errno);
 		else
 			walk_tree(w, dfd, name, &st);

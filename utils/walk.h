@@ -28,6 +28,14 @@ struct walk_ops {
 	/* Anything that is not a directory. */
 	void (*leaf)(
 	    struct walk *w, int dirfd, const char *name, const struct stat *st);
+	/*
+	 * Nonzero: the leaf reads regular files.  The walk then opens an
+	 * entry that its directory calls regular (O_RDONLY | O_NOFOLLOW |
+	 * O_NONBLOCK) and takes st from the descriptor: one lookup of the
+	 * name instead of two.  The leaf finds the descriptor in w->leaffd
+	 * when st says regular (else -1); the walk closes it afterwards.
+	 */
+	int open_regular;
 };
 
 struct walk {
@@ -38,6 +46,7 @@ struct walk {
 	int depth;           /* 0: the object walk_tree() was called on */
 	int status;          /* 1 after a reported error */
 	int stop;            /* set by a callback: end the walk */
+	int leaffd;          /* see walk_ops.open_regular */
 	struct {
 		dev_t dev;
 		ino_t ino;

@@ -90,8 +90,9 @@ mark_in_group(const struct ext2fs_mount *ump, uint32_t g, uint8_t *map,
  * that lie in it (flex_bg puts them anywhere), and the padding past its
  * last block.
  */
-static void
-block_bitmap_build(const struct ext2fs_mount *ump, uint32_t g, uint8_t *map)
+void
+ext2fs_block_bitmap_build(
+    const struct ext2fs_mount *ump, uint32_t g, uint8_t *map)
 {
 	const struct ext2fs_group *gp;
 	uint32_t h;
@@ -124,7 +125,7 @@ ext2fs_block_bitmap(struct ext2fs_mount *ump, uint32_t g, struct buf **bpp)
 		return ext2fs_bread(ump, gp->g_block_bitmap, bpp);
 	bp = getblk(ump->um_devvp, E2FS_FSBTODB(ump, gp->g_block_bitmap),
 	    (int)ump->um_bsize);
-	block_bitmap_build(ump, g, bp->b_data);
+	ext2fs_block_bitmap_build(ump, g, bp->b_data);
 	gp->g_flags &= ~E2FS_BG_BLOCK_UNINIT;
 	ext2fs_gd_dirty(ump, g);
 	*bpp = bp;
@@ -263,8 +264,8 @@ ext2fs_ino_group(const struct ext2fs_mount *ump, ino_t ino)
  * caller.
  */
 int
-ext2fs_blkalloc(struct ext2fs_inode *ip, uint64_t goal, kauth_cred_t cred,
-    uint64_t *bnp)
+ext2fs_blkalloc(
+    struct ext2fs_inode *ip, uint64_t goal, kauth_cred_t cred, uint64_t *bnp)
 {
 	struct ext2fs_mount *ump = ip->i_ump;
 	uint32_t g, g0, i, from;
@@ -286,9 +287,9 @@ ext2fs_blkalloc(struct ext2fs_inode *ip, uint64_t goal, kauth_cred_t cred,
 		g = (g0 + i) % ump->um_ngroups;
 		if (ump->um_groups[g].g_free_blocks == 0)
 			continue;
-		from = i == 0 ? (uint32_t)(goal - ext2fs_group_first_block(
-		                                      ump, g))
-		              : 0;
+		from = i == 0
+		    ? (uint32_t)(goal - ext2fs_group_first_block(ump, g))
+		    : 0;
 		error = alloc_in_group(ump, g, from, bnp);
 		if (error != ENOSPC)
 			break;
@@ -394,8 +395,7 @@ choose_inode_group(struct ext2fs_mount *ump, uint32_t pg, bool isdir)
 
 /* Take a free inode of group g; ENOSPC if the bitmap has none. */
 static int
-inoalloc_in_group(
-    struct ext2fs_mount *ump, uint32_t g, bool isdir, ino_t *inop)
+inoalloc_in_group(struct ext2fs_mount *ump, uint32_t g, bool isdir, ino_t *inop)
 {
 	struct ext2fs_group *gp = &ump->um_groups[g];
 	uint32_t from = 0, bit;

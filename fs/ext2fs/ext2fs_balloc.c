@@ -64,8 +64,8 @@ ind_setptr(struct ext2fs_mount *ump, uint64_t blk, unsigned slot, uint64_t ptr)
  * the data block.  Stops at the first zero.
  */
 static int
-ind_chain(struct ext2fs_inode *ip, const unsigned *path, int level,
-    uint64_t *chain)
+ind_chain(
+    struct ext2fs_inode *ip, const unsigned *path, int level, uint64_t *chain)
 {
 	struct ext2fs_mount *ump = ip->i_ump;
 	const uint32_t *p;
@@ -115,8 +115,15 @@ ext2fs_balloc_ind(struct ext2fs_inode *ip, daddr_t lbn, kauth_cred_t cred,
 		continue;
 	/* Allocate all missing blocks, holding no buffer. */
 	goal = ext2fs_blkpref(ip, lbn, first > 0 ? chain[first - 1] : 0);
+	if (goal > UINT32_MAX)
+		goal = 0;
 	for (i = first; i <= level; i++) {
 		error = ext2fs_blkalloc(ip, goal, cred, &chain[i]);
+		if (error == 0 && chain[i] > UINT32_MAX) {
+			/* block pointers have 32 bits: out of reach */
+			ext2fs_blkfree(ump, chain[i]);
+			error = ENOSPC;
+		}
 		if (error != 0) {
 			while (--i >= first)
 				ext2fs_blkfree(ump, chain[i]);
@@ -129,8 +136,8 @@ ext2fs_balloc_ind(struct ext2fs_inode *ip, daddr_t lbn, kauth_cred_t cred,
 		ind_init(ump, chain[i], path[i + 1], chain[i + 1]);
 	if (first == 0) {
 		ip->i_din->i_block[path[0]] = e2fs_le32((uint32_t)chain[0]);
-	} else if ((error = ind_setptr(
-	                ump, chain[first - 1], path[first], chain[first])) != 0) {
+	} else if ((error = ind_setptr(ump, chain[first - 1], path[first],
+	                chain[first])) != 0) {
 		for (i = first; i <= level; i++)
 			ext2fs_blkfree(ump, chain[i]);
 		return error;

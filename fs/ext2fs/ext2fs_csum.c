@@ -90,8 +90,8 @@ ext2fs_sb_csum_set(struct ext2fs_mount *ump)
 
 	if (!ump->um_meta_csum)
 		return;
-	sb->s_checksum = e2fs_le32(ext2fs_crc32c(
-	    ~0u, sb, offsetof(struct ext2fs_super, s_checksum)));
+	sb->s_checksum = e2fs_le32(
+	    ext2fs_crc32c(~0u, sb, offsetof(struct ext2fs_super, s_checksum)));
 }
 
 /* The checksum of descriptor raw (of group g), as stored in bg_checksum. */
@@ -116,7 +116,8 @@ ext2fs_gd_csum_set(struct ext2fs_mount *ump, uint32_t g, uint8_t *raw)
 	} else {
 		uint32_t le = e2fs_le32(g);
 
-		crc = crc16(0xffff, ump->um_sb.s_uuid, sizeof(ump->um_sb.s_uuid));
+		crc =
+		    crc16(0xffff, ump->um_sb.s_uuid, sizeof(ump->um_sb.s_uuid));
 		crc = crc16(crc, &le, sizeof(le));
 		crc = crc16(crc, raw, off);
 		if (E2FS_HAS_INCOMPAT(ump, EXT4F_INCOMPAT_64BIT) &&
@@ -203,7 +204,8 @@ ext2fs_inode_csum_set(struct ext2fs_mount *ump, ino_t ino, uint8_t *raw)
 		    hi - E2FS_GOOD_OLD_INODE_SIZE);
 		if (hashi) {
 			c = ext2fs_crc32c(c, &zero, sizeof(zero));
-			c = ext2fs_crc32c(c, raw + hi + 2, ump->um_isize - hi - 2);
+			c = ext2fs_crc32c(
+			    c, raw + hi + 2, ump->um_isize - hi - 2);
 		} else
 			c = ext2fs_crc32c(c, raw + hi, ump->um_isize - hi);
 	}

@@ -94,9 +94,11 @@ dir_unhash_block(struct ext2fs_inode *dp, daddr_t lbn)
 	memcpy(&d0, b, sizeof(d0));
 	r0 = ext2fs_dir_reclen(ump, d0.e2d_reclen);
 	if (d0.e2d_ino == 0 && r0 == bsize) {
-		d0.e2d_reclen = ext2fs_dir_reclen_enc(ump, bsize - E2FS_DIRTAIL_SIZE);
+		d0.e2d_reclen =
+		    ext2fs_dir_reclen_enc(ump, bsize - E2FS_DIRTAIL_SIZE);
 		memcpy(b, &d0, sizeof(d0));
-	} else if (lbn == 0 && r0 == E2FS_DIRSIZ(1) && r0 + E2FS_DIRHDR_SIZE <= bsize) {
+	} else if (lbn == 0 && r0 == E2FS_DIRSIZ(1) &&
+	    r0 + E2FS_DIRHDR_SIZE <= bsize) {
 		memcpy(&d1, b + r0, sizeof(d1));
 		r1 = ext2fs_dir_reclen(ump, d1.e2d_reclen);
 		if (r0 + r1 != bsize ||
@@ -104,7 +106,8 @@ dir_unhash_block(struct ext2fs_inode *dp, daddr_t lbn)
 			brelse(bp, 0);
 			return 0;
 		}
-		d1.e2d_reclen = ext2fs_dir_reclen_enc(ump, r1 - E2FS_DIRTAIL_SIZE);
+		d1.e2d_reclen =
+		    ext2fs_dir_reclen_enc(ump, r1 - E2FS_DIRTAIL_SIZE);
 		memcpy(b + r0, &d1, sizeof(d1));
 	} else {
 		brelse(bp, 0);
@@ -191,8 +194,8 @@ enter_split_cb(void *arg, const struct ext2fs_dirent_info *de)
 
 /* Add a block to directory dp holding just the one entry. */
 static int
-enter_newblock(struct ext2fs_inode *dp, const struct enter_state *es,
-    kauth_cred_t cred)
+enter_newblock(
+    struct ext2fs_inode *dp, const struct enter_state *es, kauth_cred_t cred)
 {
 	struct ext2fs_mount *ump = dp->i_ump;
 	daddr_t lbn = E2FS_LBLKNO(ump, dp->i_size);
@@ -214,8 +217,8 @@ enter_newblock(struct ext2fs_inode *dp, const struct enter_state *es,
 		len -= E2FS_DIRTAIL_SIZE;
 		ext2fs_dirtail_init(ump, bp->b_data);
 	}
-	dirent_put(ump, bp->b_data, es->ino, len, es->name, es->namelen,
-	    es->type);
+	dirent_put(
+	    ump, bp->b_data, es->ino, len, es->name, es->namelen, es->type);
 	ext2fs_dirblk_csum_set(dp, bp->b_data);
 	ext2fs_buf_mapped(dp, bp, pbn);
 	bdwrite(bp);
@@ -250,12 +253,13 @@ ext2fs_direnter(struct ext2fs_inode *dp, ino_t ino, uint16_t mode,
 	hint = E2FS_LBLKTOOFF(ump, dp->i_dirhint);
 	if (hint < 0 || (uint64_t)hint >= dp->i_size)
 		hint = 0;
-	error = ext2fs_dir_walk(dp, hint, E2FS_DIRWALK_EMPTY |
-	    E2FS_DIRWALK_WRITE, enter_split_cb, &ss);
+	error = ext2fs_dir_walk(dp, hint,
+	    E2FS_DIRWALK_EMPTY | E2FS_DIRWALK_WRITE, enter_split_cb, &ss);
 	if (error == 0 && hint > 0) {
 		ss.es.stop = hint;
-		error = ext2fs_dir_walk(dp, 0, E2FS_DIRWALK_EMPTY |
-		    E2FS_DIRWALK_WRITE, enter_split_cb, &ss);
+		error = ext2fs_dir_walk(dp, 0,
+		    E2FS_DIRWALK_EMPTY | E2FS_DIRWALK_WRITE, enter_split_cb,
+		    &ss);
 	}
 	if (error == EJUSTRETURN) {
 		dp->i_dirhint = E2FS_LBLKNO(ump, ss.es.where);
@@ -272,8 +276,8 @@ ext2fs_direnter(struct ext2fs_inode *dp, ino_t ino, uint16_t mode,
 struct find_state {
 	const char *name;
 	size_t namelen;
-	ino_t ino;       /* the entry must name this inode (0: any) */
-	ino_t newino;    /* rewrite: point it here */
+	ino_t ino;    /* the entry must name this inode (0: any) */
+	ino_t newino; /* rewrite: point it here */
 	uint8_t newtype;
 	bool remove;
 	const struct ext2fs_mount *ump;
@@ -305,8 +309,8 @@ find_cb(void *arg, const struct ext2fs_dirent_info *de)
 		/* the record before takes over the space */
 		prev = de->de_chunk + de->de_prevpos;
 		memcpy(&d, prev, sizeof(d));
-		d.e2d_reclen = ext2fs_dir_reclen_enc(fs->ump,
-		    de->de_pos - de->de_prevpos + de->de_reclen);
+		d.e2d_reclen = ext2fs_dir_reclen_enc(
+		    fs->ump, de->de_pos - de->de_prevpos + de->de_reclen);
 		memcpy(prev, &d, sizeof(d));
 	} else {
 		d.e2d_ino = 0;

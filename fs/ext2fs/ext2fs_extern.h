@@ -77,15 +77,15 @@ struct ext2fs_mount {
 	bool um_fmod;          /* superblock and descriptors to write */
 	uint64_t um_nfreeblks; /* the sums of the groups' counts */
 	uint32_t um_nfreeinos;
-	uint8_t *um_gddirty;   /* per block of descriptors */
-	uint16_t um_mntstate;  /* s_state at mount: restored at unmount */
-	uint32_t um_gen;       /* next inode generation */
-	uint32_t um_dirrotor;  /* where the next directory search starts */
+	uint8_t *um_gddirty;     /* per block of descriptors */
+	uint16_t um_mntstate;    /* s_state at mount: restored at unmount */
+	uint32_t um_gen;         /* next inode generation */
+	uint32_t um_dirrotor;    /* where the next directory search starts */
 	unsigned um_extra_isize; /* i_extra_isize of new inodes */
-	bool um_gdt_csum;      /* group descriptors carry checksums */
-	bool um_meta_csum;     /* metadata_csum */
-	uint32_t um_csum_seed; /* crc32c of the uuid (metadata_csum) */
-	bool um_extents;       /* new files get extent trees */
+	bool um_gdt_csum;        /* group descriptors carry checksums */
+	bool um_meta_csum;       /* metadata_csum */
+	uint32_t um_csum_seed;   /* crc32c of the uuid (metadata_csum) */
+	bool um_extents;         /* new files get extent trees */
 };
 
 /* The in-core inode: the private data of an ext2fs vnode. */
@@ -111,11 +111,11 @@ struct ext2fs_inode {
 
 	/* writing; under the vnode lock */
 	unsigned i_flag;
-#define IN_MODIFIED 0x01 /* the in-core inode differs from the disk's */
-#define IN_FREED    0x02 /* its blocks and number were given back */
-	daddr_t i_lastlbn; /* the block allocated last, and where: the */
+#define IN_MODIFIED 0x01    /* the in-core inode differs from the disk's */
+#define IN_FREED    0x02    /* its blocks and number were given back */
+	daddr_t i_lastlbn;  /* the block allocated last, and where: the */
 	uint64_t i_lastpbn; /* next one goes after it */
-	daddr_t i_dirhint; /* directory block where space was last found */
+	daddr_t i_dirhint;  /* directory block where space was last found */
 
 	/* the on-disk inode, at least sizeof(*i_din) bytes, zero padded */
 	struct ext2fs_dinode *i_din;
@@ -165,17 +165,19 @@ int ext2fs_sbupdate(struct ext2fs_mount *, bool waitfor);
 /* ext2fs_alloc.c: blocks and inodes */
 uint32_t ext2fs_group_nblocks(const struct ext2fs_mount *, uint32_t g);
 uint32_t ext2fs_ino_group(const struct ext2fs_mount *, ino_t);
+void ext2fs_block_bitmap_build(
+    const struct ext2fs_mount *, uint32_t g, uint8_t *map);
 int ext2fs_block_bitmap(struct ext2fs_mount *, uint32_t g, struct buf **);
 int ext2fs_inode_bitmap(struct ext2fs_mount *, uint32_t g, struct buf **);
-int ext2fs_blkalloc(struct ext2fs_inode *, uint64_t goal, kauth_cred_t,
-    uint64_t *bnp);
+int ext2fs_blkalloc(
+    struct ext2fs_inode *, uint64_t goal, kauth_cred_t, uint64_t *bnp);
 void ext2fs_blkfree(struct ext2fs_mount *, uint64_t blk);
 int ext2fs_inoalloc(struct ext2fs_inode *dp, bool isdir, ino_t *inop);
 void ext2fs_inofree(struct ext2fs_mount *, ino_t, bool isdir);
 
 /* ext2fs_balloc.c: mapping blocks for writing */
-uint64_t ext2fs_blkpref(const struct ext2fs_inode *, daddr_t lbn,
-    uint64_t near);
+uint64_t ext2fs_blkpref(
+    const struct ext2fs_inode *, daddr_t lbn, uint64_t near);
 int ext2fs_balloc(struct ext2fs_inode *, daddr_t lbn, kauth_cred_t,
     uint64_t *pbnp, bool *newp);
 
@@ -195,11 +197,13 @@ bool ext2fs_dirtail_present(const struct ext2fs_mount *, const uint8_t *);
 void ext2fs_dirtail_init(const struct ext2fs_mount *, uint8_t *blk);
 void ext2fs_dirblk_csum_set(const struct ext2fs_inode *, uint8_t *blk);
 void ext2fs_extblk_csum_set(const struct ext2fs_inode *, uint8_t *blk);
-void ext2fs_xattrblk_csum_set(const struct ext2fs_mount *, uint64_t bno,
-    uint8_t *blk);
+void ext2fs_xattrblk_csum_set(
+    const struct ext2fs_mount *, uint64_t bno, uint8_t *blk);
 
-/* ext2fs_newfs.c */
+/* ext2fs_newfs.c, ext2fs_fsck.c */
 int ext2fs_newfs(struct vnode *devvp, const char *options);
+int ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
+    int *nproblems);
 
 /* ext2fs_inode.c: reading and decoding inodes */
 int ext2fs_ino_check(const struct ext2fs_mount *, ino_t);
@@ -218,13 +222,13 @@ int ext2fs_update(struct ext2fs_inode *, bool waitfor);
 #define E2FS_MTIME  0x2
 #define E2FS_CTIME  0x4
 #define E2FS_CRTIME 0x8
-void ext2fs_settimes(struct ext2fs_inode *, unsigned which,
-    const struct timespec *);
+void ext2fs_settimes(
+    struct ext2fs_inode *, unsigned which, const struct timespec *);
 void ext2fs_itimes(struct ext2fs_inode *, unsigned which);
 void ext2fs_blocks_add(struct ext2fs_inode *, int64_t n);
 void ext2fs_inode_setrdev(struct ext2fs_inode *, dev_t);
-struct ext2fs_inode *ext2fs_inode_create(struct ext2fs_mount *, ino_t,
-    uint16_t mode, uid_t, gid_t);
+struct ext2fs_inode *ext2fs_inode_create(
+    struct ext2fs_mount *, ino_t, uint16_t mode, uid_t, gid_t);
 
 /* ext2fs_bmap.c: logical -> physical blocks (fs-block units, -1: hole) */
 int ext2fs_blkmap(struct ext2fs_inode *, daddr_t lbn, daddr_t *pbn, int *runp);
@@ -232,8 +236,8 @@ int ext2fs_bmap(void *);
 int ext2fs_bmap_ind(
     struct ext2fs_inode *, daddr_t lbn, daddr_t *pbn, int *runp);
 int ext2fs_maxrun(const struct ext2fs_mount *);
-int ext2fs_ind_path(const struct ext2fs_mount *, daddr_t lbn,
-    unsigned path[1 + E2FS_NIADDR]);
+int ext2fs_ind_path(
+    const struct ext2fs_mount *, daddr_t lbn, unsigned path[1 + E2FS_NIADDR]);
 
 /* ext2fs_extents.c */
 int ext2fs_ext_check_root(const struct ext2fs_inode *);
@@ -259,11 +263,11 @@ struct ext2fs_dirent_info {
 	uint8_t de_type; /* EXT2_FT_*; EXT2_FT_UNKNOWN without filetype */
 	const char *de_name;
 	/* for walks that change the directory (E2FS_DIRWALK_WRITE) */
-	uint8_t *de_chunk;  /* the records of this block */
-	size_t de_pos;      /* of this record in de_chunk */
-	size_t de_prevpos;  /* of the record before it, or SIZE_MAX */
+	uint8_t *de_chunk; /* the records of this block */
+	size_t de_pos;     /* of this record in de_chunk */
+	size_t de_prevpos; /* of the record before it, or SIZE_MAX */
 	size_t de_reclen;
-	bool *de_dirty;     /* set it to have the block written */
+	bool *de_dirty; /* set it to have the block written */
 };
 /*
  * Called for each used entry; returns 0 to go on, or a value that stops
@@ -274,22 +278,26 @@ int ext2fs_dir_iterate(
     struct ext2fs_inode *, off_t start, ext2fs_dir_cb *, void *arg);
 #define E2FS_DIRWALK_EMPTY 0x1 /* call back for unused records too */
 #define E2FS_DIRWALK_WRITE 0x2 /* the callback may change the block */
-int ext2fs_dir_walk(struct ext2fs_inode *, off_t start, int flags,
-    ext2fs_dir_cb *, void *arg);
+int ext2fs_dir_walk(
+    struct ext2fs_inode *, off_t start, int flags, ext2fs_dir_cb *, void *arg);
+/* The walk over the records of one block (data[0..len) at offset base). */
+int ext2fs_dir_chunk(struct ext2fs_inode *, uint8_t *data, size_t len,
+    off_t base, off_t start, int flags, bool *dirty, ext2fs_dir_cb *,
+    void *arg);
 size_t ext2fs_dir_reclen(const struct ext2fs_mount *, uint16_t raw);
 uint16_t ext2fs_dir_reclen_enc(const struct ext2fs_mount *, size_t len);
-int ext2fs_dir_find(struct ext2fs_inode *, const char *name, size_t namelen,
-    ino_t *inop);
+int ext2fs_dir_find(
+    struct ext2fs_inode *, const char *name, size_t namelen, ino_t *inop);
 int ext2fs_lookup(void *);
 int ext2fs_readdir(void *);
 
 /* ext2fs_dirops.c: changing directories */
 int ext2fs_direnter(struct ext2fs_inode *dp, ino_t, uint16_t mode,
     const char *name, size_t namelen, kauth_cred_t);
-int ext2fs_dirremove(struct ext2fs_inode *dp, const char *name,
-    size_t namelen, ino_t);
-int ext2fs_dirrewrite(struct ext2fs_inode *dp, const char *name,
-    size_t namelen, ino_t oldino, ino_t newino, uint16_t newmode);
+int ext2fs_dirremove(
+    struct ext2fs_inode *dp, const char *name, size_t namelen, ino_t);
+int ext2fs_dirrewrite(struct ext2fs_inode *dp, const char *name, size_t namelen,
+    ino_t oldino, ino_t newino, uint16_t newmode);
 int ext2fs_dirempty(struct ext2fs_inode *, bool *emptyp);
 int ext2fs_dir_nsubdirs(struct ext2fs_inode *, unsigned *np);
 int ext2fs_dir_setparent(struct ext2fs_inode *, ino_t parent);

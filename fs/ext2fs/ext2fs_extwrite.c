@@ -27,7 +27,7 @@
 #include "ext2fs/ext2fs_dinode.h"
 #include "ext2fs/ext2fs_extern.h"
 
-#define ENT   12u /* size of a header, an index entry or an extent */
+#define ENT     12u /* size of a header, an index entry or an extent */
 #define ROOTMAX ((E2FS_IBLOCK_BYTES - ENT) / ENT)
 
 /* An extent, decoded. */
@@ -190,8 +190,8 @@ path_free(struct xpath *p)
 
 /* Check the header of a copied node: magic, counts, depth. */
 static int
-node_check(const struct ext2fs_inode *ip, const uint8_t *n, unsigned room,
-    int depth)
+node_check(
+    const struct ext2fs_inode *ip, const uint8_t *n, unsigned room, int depth)
 {
 	if (get16(n) != EXT4_EXT_MAGIC || nmax(n) == 0 || nmax(n) > room ||
 	    nentries(n) > nmax(n) ||
@@ -263,7 +263,8 @@ path_read(struct ext2fs_inode *ip, uint64_t lbn, struct xpath *p)
 		x->data = kmem_alloc(x->size, KM_SLEEP);
 		memcpy(x->data, bp->b_data, x->size);
 		brelse(bp, 0);
-		error = node_check(ip, x->data, blockmax(ump), p->depth - d - 1);
+		error =
+		    node_check(ip, x->data, blockmax(ump), p->depth - d - 1);
 		if (error != 0)
 			goto fail;
 	}
@@ -326,13 +327,13 @@ path_fix_starts(struct xpath *p, int d)
 
 /* A new block for the tree, near the file's data. */
 static int
-node_alloc(struct ext2fs_inode *ip, kauth_cred_t cred, uint64_t near,
-    uint64_t *blkp)
+node_alloc(
+    struct ext2fs_inode *ip, kauth_cred_t cred, uint64_t near, uint64_t *blkp)
 {
 	int error;
 
-	error = ext2fs_blkalloc(ip, ext2fs_blkpref(ip, ip->i_lastlbn + 1, near),
-	    cred, blkp);
+	error = ext2fs_blkalloc(
+	    ip, ext2fs_blkpref(ip, ip->i_lastlbn + 1, near), cred, blkp);
 	if (error == 0)
 		ext2fs_blocks_add(ip, 1);
 	return error;
@@ -400,8 +401,8 @@ split_node(struct ext2fs_inode *ip, struct xpath *p, int d, unsigned at,
 	pn = nentries(parent->data);
 	for (i = pn; i > parent->idx + 1; i--)
 		memcpy(entry(parent->data, i), entry(parent->data, i - 1), ENT);
-	idx_put(entry(parent->data, parent->idx + 1),
-	    node_first(bp->b_data), nb);
+	idx_put(
+	    entry(parent->data, parent->idx + 1), node_first(bp->b_data), nb);
 	set_nentries(parent->data, pn + 1);
 	bdwrite(bp);
 	memset(entry(x->data, keep), 0, (size_t)(n - keep) * ENT);
@@ -477,8 +478,8 @@ ext2fs_ext_init(struct ext2fs_inode *ip)
  * written (its contents are the caller's to zero).
  */
 static int
-convert_unwritten(struct ext2fs_inode *ip, struct xpath *p, int i,
-    uint64_t lbn, kauth_cred_t cred, uint64_t *pbnp)
+convert_unwritten(struct ext2fs_inode *ip, struct xpath *p, int i, uint64_t lbn,
+    kauth_cred_t cred, uint64_t *pbnp)
 {
 	uint8_t *leaf = p->lv[p->depth].data;
 	struct xt x, mid, tail;
@@ -543,8 +544,8 @@ ext2fs_ext_balloc(struct ext2fs_inode *ip, daddr_t lbn, kauth_cred_t cred,
 				return 0;
 			}
 			*newp = true;
-			return convert_unwritten(ip, &p, i, (uint64_t)lbn, cred,
-			    pbnp);
+			return convert_unwritten(
+			    ip, &p, i, (uint64_t)lbn, cred, pbnp);
 		}
 	}
 	if ((unsigned)(i + 1) < nentries(leaf)) {
@@ -552,8 +553,8 @@ ext2fs_ext_balloc(struct ext2fs_inode *ip, daddr_t lbn, kauth_cred_t cred,
 		hasnext = true;
 	}
 	goal = ext2fs_blkpref(ip, lbn,
-	    hasprev ? prev.pblk + prev.len - 1 + ((uint64_t)lbn - prev.lblk -
-	                  prev.len)
+	    hasprev ? prev.pblk + prev.len - 1 +
+	            ((uint64_t)lbn - prev.lblk - prev.len)
 	            : 0);
 	/* the path is a copy: nothing is held while allocating */
 	if ((error = ext2fs_blkalloc(ip, goal, cred, &pbn)) != 0) {
@@ -661,8 +662,8 @@ trunc_node(struct ext2fs_inode *ip, uint8_t *n, int depth, uint64_t nb,
 		brelse(bp, 0);
 		error = node_check(ip, c, blockmax(ump), depth - 1);
 		if (error == 0)
-			error = trunc_node(ip, c, depth - 1, nb, &cchanged,
-			    nfreed);
+			error =
+			    trunc_node(ip, c, depth - 1, nb, &cchanged, nfreed);
 		if (error == 0 && nentries(c) == 0) {
 			ext2fs_blkfree(ump, child);
 			(*nfreed)++;
@@ -711,7 +712,8 @@ shrink_root(struct ext2fs_inode *ip, int64_t *nfreed)
 		if ((error = ext2fs_bread(ump, child, &bp)) != 0)
 			return error;
 		n = nentries(bp->b_data);
-		if (n > ROOTMAX || get16((uint8_t *)bp->b_data + 6) != depth - 1) {
+		if (n > ROOTMAX ||
+		    get16((uint8_t *)bp->b_data + 6) != depth - 1) {
 			brelse(bp, 0);
 			break;
 		}

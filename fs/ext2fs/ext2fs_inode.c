@@ -466,8 +466,8 @@ ext2fs_inode_setrdev(struct ext2fs_inode *ip, dev_t dev)
 		ip->i_din->i_block[1] = 0;
 	} else {
 		ip->i_din->i_block[0] = 0;
-		ip->i_din->i_block[1] = e2fs_le32((mi & 0xff) |
-		    (ma & 0xfff) << 8 | (mi & ~0xffu) << 12);
+		ip->i_din->i_block[1] = e2fs_le32(
+		    (mi & 0xff) | (ma & 0xfff) << 8 | (mi & ~0xffu) << 12);
 	}
 	ip->i_flag |= IN_MODIFIED;
 }
@@ -477,8 +477,8 @@ ext2fs_inode_setrdev(struct ext2fs_inode *ip, dev_t dev)
  * blocks, one link, all times now.  Written by the caller.
  */
 struct ext2fs_inode *
-ext2fs_inode_create(struct ext2fs_mount *ump, ino_t ino, uint16_t mode,
-    uid_t uid, gid_t gid)
+ext2fs_inode_create(
+    struct ext2fs_mount *ump, ino_t ino, uint16_t mode, uid_t uid, gid_t gid)
 {
 	struct ext2fs_inode *ip;
 	struct ext2fs_dinode *din;

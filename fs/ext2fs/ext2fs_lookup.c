@@ -58,10 +58,9 @@ ext2fs_dir_reclen_enc(const struct ext2fs_mount *ump, size_t len)
  * checked, also those before start, so that a cookie that is not the
  * start of a record resynchronises at the next one.
  */
-static int
-ext2fs_dir_chunk(struct ext2fs_inode *dp, uint8_t *data, size_t len,
-    off_t base, off_t start, int flags, bool *dirty, ext2fs_dir_cb *cb,
-    void *arg)
+int
+ext2fs_dir_chunk(struct ext2fs_inode *dp, uint8_t *data, size_t len, off_t base,
+    off_t start, int flags, bool *dirty, ext2fs_dir_cb *cb, void *arg)
 {
 	const struct ext2fs_mount *ump = dp->i_ump;
 	bool filetype = E2FS_HAS_INCOMPAT(ump, EXT2F_INCOMPAT_FILETYPE);

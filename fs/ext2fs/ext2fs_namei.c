@@ -83,8 +83,8 @@ name_check(const struct componentname *cnp)
 
 /* The contents of a new symbolic link: in i_block if short, else a block. */
 static int
-symlink_fill(struct ext2fs_inode *ip, const char *target, size_t len,
-    kauth_cred_t cred)
+symlink_fill(
+    struct ext2fs_inode *ip, const char *target, size_t len, kauth_cred_t cred)
 {
 	struct ext2fs_mount *ump = ip->i_ump;
 	struct buf *bp;
@@ -166,8 +166,8 @@ ext2fs_create(void *v)
 {
 	struct vop_create_args *ap = v;
 
-	return ext2fs_makeinode(ap->a_dvp, ap->a_vpp, ap->a_cnp, ap->a_vap,
-	    NULL);
+	return ext2fs_makeinode(
+	    ap->a_dvp, ap->a_vpp, ap->a_cnp, ap->a_vap, NULL);
 }
 
 int
@@ -175,8 +175,8 @@ ext2fs_mknod(void *v)
 {
 	struct vop_mknod_args *ap = v;
 
-	return ext2fs_makeinode(ap->a_dvp, ap->a_vpp, ap->a_cnp, ap->a_vap,
-	    NULL);
+	return ext2fs_makeinode(
+	    ap->a_dvp, ap->a_vpp, ap->a_cnp, ap->a_vap, NULL);
 }
 
 int
@@ -184,8 +184,8 @@ ext2fs_symlink(void *v)
 {
 	struct vop_symlink_args *ap = v;
 
-	return ext2fs_makeinode(ap->a_dvp, ap->a_vpp, ap->a_cnp, ap->a_vap,
-	    ap->a_target);
+	return ext2fs_makeinode(
+	    ap->a_dvp, ap->a_vpp, ap->a_cnp, ap->a_vap, ap->a_target);
 }
 
 int
@@ -206,8 +206,8 @@ ext2fs_mkdir(void *v)
 		return EPERM;
 	if ((error = dir_canlink(dp)) != 0)
 		return error;
-	error = vcache_new(dvp->v_mount, dvp, ap->a_vap, cnp->cn_cred, NULL,
-	    &vp);
+	error =
+	    vcache_new(dvp->v_mount, dvp, ap->a_vap, cnp->cn_cred, NULL, &vp);
 	if (error != 0)
 		return error;
 	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
@@ -350,6 +350,13 @@ rename_check(struct ext2fs_inode *fdp, struct ext2fs_inode *fip,
 		return error;
 	if (ino != fip->i_number)
 		return ENOENT;
+	/*
+	 * The VFS looked the target up before it locked tdvp: the name may
+	 * have been made since.  Never enter it twice.
+	 */
+	if (tip == NULL &&
+	    ext2fs_dir_find(tdp, tcnp->cn_nameptr, tcnp->cn_namelen, &ino) == 0)
+		return EEXIST;
 	if (isdir && tip == NULL && fdp != tdp &&
 	    (error = dir_canlink(tdp)) != 0)
 		return error;
@@ -400,8 +407,9 @@ ext2fs_rename(void *v)
 		ext2fs_update(tdp, false);
 	}
 	if (tip != NULL)
-		error = ext2fs_dirrewrite(tdp, tcnp->cn_nameptr,
-		    tcnp->cn_namelen, tip->i_number, fip->i_number, fip->i_mode);
+		error =
+		    ext2fs_dirrewrite(tdp, tcnp->cn_nameptr, tcnp->cn_namelen,
+		        tip->i_number, fip->i_number, fip->i_mode);
 	else
 		error = ext2fs_direnter(tdp, fip->i_number, fip->i_mode,
 		    tcnp->cn_nameptr, tcnp->cn_namelen, tcnp->cn_cred);

@@ -23,13 +23,13 @@
 #include "ext2fs/ext2fs_dir.h"
 #include "ext2fs/ext2fs_extern.h"
 
-#define NEWFS_SMALL        ((uint64_t)512 << 20)
-#define NEWFS_LPF_BYTES    16384 /* lost+found spans this much */
-#define NEWFS_ZERO_CHUNK   (1024 * 1024)
-#define NEWFS_WIPE_BYTES   (128 * 1024) /* old signatures at the start */
-#define NEWFS_LPF_INO      11
+#define NEWFS_SMALL            ((uint64_t)512 << 20)
+#define NEWFS_LPF_BYTES        16384 /* lost+found spans this much */
+#define NEWFS_ZERO_CHUNK       (1024 * 1024)
+#define NEWFS_WIPE_BYTES       (128 * 1024) /* old signatures at the start */
+#define NEWFS_LPF_INO          11
 #define EXT2_FLAGS_SIGNED_HASH 0x0001
-#define EXT2_HASH_HALF_MD4 1
+#define EXT2_HASH_HALF_MD4     1
 
 struct newfs_opts {
 	uint32_t bsize;
@@ -46,7 +46,7 @@ struct newfs_geom {
 	uint64_t nblocks;
 	uint32_t fdb; /* first data block */
 	uint32_t bpg, ngroups, ipg, itb, gdb;
-	uint32_t nlpf; /* blocks of lost+found */
+	uint32_t nlpf;         /* blocks of lost+found */
 	struct ext2fs_mount m; /* enough of a mount for the shared helpers */
 };
 
@@ -64,9 +64,21 @@ newfs_num(const char *value, uint64_t *v)
 		n = n * 10 + (uint64_t)(*p - '0');
 	}
 	switch (*p) {
-	case 'k': case 'K': n <<= 10; p++; break;
-	case 'm': case 'M': n <<= 20; p++; break;
-	case 'g': case 'G': n <<= 30; p++; break;
+	case 'k':
+	case 'K':
+		n <<= 10;
+		p++;
+		break;
+	case 'm':
+	case 'M':
+		n <<= 20;
+		p++;
+		break;
+	case 'g':
+	case 'G':
+		n <<= 30;
+		p++;
+		break;
 	}
 	if (*p != '\0')
 		return EINVAL;
@@ -82,7 +94,8 @@ newfs_opt(void *arg, const char *name, const char *value)
 
 	if (strcmp(name, "label") == 0) {
 		if (value == NULL || strlen(value) > sizeof(o->label)) {
-			kprintf("ext2fs: newfs: a label has at most 16 bytes\n");
+			kprintf(
+			    "ext2fs: newfs: a label has at most 16 bytes\n");
 			return EINVAL;
 		}
 		memset(o->label, 0, sizeof(o->label));
@@ -147,8 +160,8 @@ group_overhead(struct newfs_geom *g, uint32_t grp)
 
 /* Work out the layout; ENOSPC if the device is too small. */
 static int
-newfs_geometry(struct newfs_geom *g, uint64_t devsize,
-    const struct newfs_opts *o)
+newfs_geometry(
+    struct newfs_geom *g, uint64_t devsize, const struct newfs_opts *o)
 {
 	uint64_t ninodes, rem;
 	uint32_t need0, pass, maxipg;
@@ -164,7 +177,8 @@ newfs_geometry(struct newfs_geom *g, uint64_t devsize,
 	g->fdb = g->bsize == 1024 ? 1 : 0;
 	/* descriptors count blocks and inodes of a group in 16 bits */
 	g->bpg = MIN(8 * g->bsize, 65528u);
-	g->nlpf = MIN(MAX(NEWFS_LPF_BYTES / g->bsize, 2u), (uint32_t)E2FS_NDADDR);
+	g->nlpf =
+	    MIN(MAX(NEWFS_LPF_BYTES / g->bsize, 2u), (uint32_t)E2FS_NDADDR);
 	maxipg = MIN(8 * g->bsize, 65536 - g->ipb);
 	maxipg -= maxipg % MAX(g->ipb, 8u);
 	if (g->nblocks < 64)
@@ -173,10 +187,11 @@ newfs_geometry(struct newfs_geom *g, uint64_t devsize,
 		g->ngroups = (uint32_t)howmany(g->nblocks - g->fdb, g->bpg);
 		g->gdb = howmany(g->ngroups * E2FS_GD_SIZE, g->bsize);
 		ninodes = g->nblocks * g->bsize /
-		    (o->density ? o->density
-		                : devsize < NEWFS_SMALL ? 4096 : 16384);
-		g->ipg = (uint32_t)MIN(howmany(ninodes, g->ngroups),
-		    (uint64_t)maxipg);
+		    (o->density                     ? o->density
+		            : devsize < NEWFS_SMALL ? 4096
+		                                    : 16384);
+		g->ipg = (uint32_t)MIN(
+		    howmany(ninodes, g->ngroups), (uint64_t)maxipg);
 		g->ipg = MAX(g->ipg, 16u);
 		g->ipg = MIN(roundup(g->ipg, MAX(g->ipb, 8u)), maxipg);
 		g->itb = g->ipg / g->ipb;
@@ -244,8 +259,8 @@ group_layout(struct newfs_geom *g, uint32_t grp, struct ext2fs_group *gp)
 	gp->g_block_bitmap = start;
 	gp->g_inode_bitmap = start + 1;
 	gp->g_inode_table = start + 2;
-	gp->g_free_blocks = ext2fs_group_nblocks(&g->m, grp) -
-	    group_overhead(g, grp);
+	gp->g_free_blocks =
+	    ext2fs_group_nblocks(&g->m, grp) - group_overhead(g, grp);
 	gp->g_free_inodes = g->ipg;
 	gp->g_used_dirs = 0;
 }
@@ -259,9 +274,8 @@ setbits(uint8_t *map, uint32_t from, uint32_t to)
 
 /* Stamp an inode: type, links, size, times, and the blocks it has. */
 static void
-inode_make(const struct newfs_geom *g, struct ext2fs_dinode *din,
-    uint16_t mode, uint16_t nlink, uint64_t first, uint32_t nblk,
-    uint32_t now)
+inode_make(const struct newfs_geom *g, struct ext2fs_dinode *din, uint16_t mode,
+    uint16_t nlink, uint64_t first, uint32_t nblk, uint32_t now)
 {
 	uint32_t i;
 
@@ -274,15 +288,15 @@ inode_make(const struct newfs_geom *g, struct ext2fs_dinode *din,
 	for (i = 0; i < nblk && i < E2FS_NDADDR; i++)
 		din->i_block[i] = e2fs_le32((uint32_t)(first + i));
 	if (g->isize >= sizeof(*din)) {
-		din->i_extra_isize = e2fs_le16(
-		    sizeof(*din) - E2FS_GOOD_OLD_INODE_SIZE);
+		din->i_extra_isize =
+		    e2fs_le16(sizeof(*din) - E2FS_GOOD_OLD_INODE_SIZE);
 		din->i_crtime = e2fs_le32(now);
 	}
 }
 
 static void
-dirent_make(const struct newfs_geom *g, uint8_t *p, uint32_t ino,
-    size_t reclen, const char *name, uint8_t type)
+dirent_make(const struct newfs_geom *g, uint8_t *p, uint32_t ino, size_t reclen,
+    const char *name, uint8_t type)
 {
 	struct ext2fs_direct d;
 	size_t n = strlen(name);
@@ -317,8 +331,7 @@ newfs_random(uint8_t *out, size_t len, uint64_t salt)
 
 static void
 super_make(const struct newfs_geom *g, const struct newfs_opts *o,
-    struct ext2fs_super *sb, uint64_t freeblks, uint32_t freeinos,
-    uint32_t now)
+    struct ext2fs_super *sb, uint64_t freeblks, uint32_t freeinos, uint32_t now)
 {
 	uint8_t rnd[32];
 
@@ -329,8 +342,8 @@ super_make(const struct newfs_geom *g, const struct newfs_opts *o,
 	sb->s_free_blocks_count_lo = e2fs_le32((uint32_t)freeblks);
 	sb->s_free_inodes_count = e2fs_le32(freeinos);
 	sb->s_first_data_block = e2fs_le32(g->fdb);
-	sb->s_log_block_size = e2fs_le32(
-	    (uint32_t)__builtin_ctz(g->bsize) - E2FS_MIN_BSHIFT);
+	sb->s_log_block_size =
+	    e2fs_le32((uint32_t)__builtin_ctz(g->bsize) - E2FS_MIN_BSHIFT);
 	sb->s_log_cluster_size = sb->s_log_block_size;
 	sb->s_blocks_per_group = e2fs_le32(g->bpg);
 	sb->s_clusters_per_group = e2fs_le32(g->bpg);
@@ -349,8 +362,8 @@ super_make(const struct newfs_geom *g, const struct newfs_opts *o,
 	sb->s_feature_compat =
 	    e2fs_le32(EXT2F_COMPAT_EXT_ATTR | EXT2F_COMPAT_DIR_INDEX);
 	sb->s_feature_incompat = e2fs_le32(EXT2F_INCOMPAT_FILETYPE);
-	sb->s_feature_ro_compat = e2fs_le32(
-	    EXT2F_ROCOMPAT_SPARSE_SUPER | EXT2F_ROCOMPAT_LARGE_FILE);
+	sb->s_feature_ro_compat =
+	    e2fs_le32(EXT2F_ROCOMPAT_SPARSE_SUPER | EXT2F_ROCOMPAT_LARGE_FILE);
 	newfs_random(rnd, sizeof(rnd), g->nblocks);
 	memcpy(sb->s_uuid, rnd, sizeof(sb->s_uuid));
 	sb->s_uuid[6] = (uint8_t)((sb->s_uuid[6] & 0x0f) | 0x40); /* v4 */
@@ -409,13 +422,14 @@ root_write(struct vnode *devvp, const struct newfs_geom *g, uint64_t rootblk,
 	dirent_make(g, blk, E2FS_ROOTINO, 12, ".", ft);
 	dirent_make(g, blk + 12, E2FS_ROOTINO, 12, "..", ft);
 	dirent_make(g, blk + 24, NEWFS_LPF_INO, rl - 24, "lost+found", ft);
-	if ((error = newfs_write(devvp, rootblk * g->bsize, blk, g->bsize)) != 0)
+	if ((error = newfs_write(devvp, rootblk * g->bsize, blk, g->bsize)) !=
+	    0)
 		return error;
 	memset(blk, 0, g->bsize);
 	dirent_make(g, blk, NEWFS_LPF_INO, 12, ".", ft);
 	dirent_make(g, blk + 12, E2FS_ROOTINO, rl - 12, "..", ft);
-	if ((error = newfs_write(devvp, (rootblk + 1) * g->bsize, blk,
-	         g->bsize)) != 0)
+	if ((error = newfs_write(
+	         devvp, (rootblk + 1) * g->bsize, blk, g->bsize)) != 0)
 		return error;
 	memset(blk, 0, g->bsize);
 	dirent_make(g, blk, 0, rl, "", 0);
@@ -438,8 +452,8 @@ bitmaps_write(struct vnode *devvp, struct newfs_geom *g, uint32_t grp,
 	memset(blk, 0, g->bsize);
 	setbits(blk, 0, used);
 	setbits(blk, nb, 8 * g->bsize);
-	if ((error = newfs_write(devvp, gp->g_block_bitmap * g->bsize, blk,
-	         g->bsize)) != 0)
+	if ((error = newfs_write(
+	         devvp, gp->g_block_bitmap * g->bsize, blk, g->bsize)) != 0)
 		return error;
 	memset(blk, 0, g->bsize);
 	if (grp == 0)
@@ -476,8 +490,8 @@ inodes_write(struct vnode *devvp, const struct newfs_geom *g,
 			    ino == E2FS_ROOTINO ? rootblk : rootblk + 1,
 			    ino == E2FS_ROOTINO ? 1 : g->nlpf, now);
 		}
-		error = newfs_write(devvp, (gp0->g_inode_table + tblk) * g->bsize,
-		    blk, g->bsize);
+		error = newfs_write(devvp,
+		    (gp0->g_inode_table + tblk) * g->bsize, blk, g->bsize);
 		if (error != 0)
 			return error;
 		done = tblk;
@@ -487,8 +501,8 @@ inodes_write(struct vnode *devvp, const struct newfs_geom *g,
 
 /* Superblock and descriptor copies: in group 0 and the backup groups. */
 static int
-supers_write(struct vnode *devvp, struct newfs_geom *g,
-    struct ext2fs_super *sb, const uint8_t *descs)
+supers_write(struct vnode *devvp, struct newfs_geom *g, struct ext2fs_super *sb,
+    const uint8_t *descs)
 {
 	uint64_t first;
 	uint32_t grp;
@@ -507,11 +521,12 @@ supers_write(struct vnode *devvp, struct newfs_geom *g,
 		else {
 			memset(blk, 0, g->bsize);
 			memcpy(blk, sb, sizeof(*sb));
-			error = newfs_write(devvp, first * g->bsize, blk, g->bsize);
+			error =
+			    newfs_write(devvp, first * g->bsize, blk, g->bsize);
 		}
 		if (error == 0)
-			error = newfs_write(devvp, (first + 1) * g->bsize, descs,
-			    (size_t)g->gdb * g->bsize);
+			error = newfs_write(devvp, (first + 1) * g->bsize,
+			    descs, (size_t)g->gdb * g->bsize);
 	}
 	kmem_free(blk, g->bsize);
 	return error;
@@ -519,8 +534,8 @@ supers_write(struct vnode *devvp, struct newfs_geom *g,
 
 /* Lay the file system out on devvp. */
 static int
-newfs_build(struct vnode *devvp, struct newfs_geom *g,
-    const struct newfs_opts *o)
+newfs_build(
+    struct vnode *devvp, struct newfs_geom *g, const struct newfs_opts *o)
 {
 	uint32_t now = (uint32_t)time_second(), grp, used0;
 	struct ext2fs_group *groups;
@@ -550,8 +565,8 @@ newfs_build(struct vnode *devvp, struct newfs_geom *g,
 		error = newfs_zero(devvp, groups[grp].g_inode_table * g->bsize,
 		    (uint64_t)g->itb * g->bsize, zeros);
 		if (error == 0)
-			error = bitmaps_write(devvp, g, grp, &groups[grp], used0,
-			    blk);
+			error = bitmaps_write(
+			    devvp, g, grp, &groups[grp], used0, blk);
 	}
 	if (error == 0)
 		error = root_write(devvp, g, rootblk, blk);

@@ -261,39 +261,67 @@ ext2fs_write_block(struct ext2fs_inode *ip, struct uio *uio, size_t n,
 	return error;
 }
 
+/* Write len bytes at device block pbn from data, past the cache. */
+static int
+ext2fs_devwrite(struct ext2fs_mount *ump, uint64_t pbn, void *data, size_t len)
+{
+	struct buf buf;
+	int error;
+
+	memset(&buf, 0, sizeof(buf));
+	buf.b_flags = B_BUSY;
+	buf.b_data = data;
+	buf.b_bcount = buf.b_bufsize = len;
+	buf.b_blkno = buf.b_lblkno = E2FS_FSBTODB(ump, pbn);
+	buf.b_vp = ump->um_devvp;
+	VOP_STRATEGY(ump->um_devvp, &buf);
+	if ((error = biowait(&buf)) == 0 && buf.b_resid != 0)
+		error = EIO;
+	return error;
+}
+
+/* Small direct writes go through one bounce buffer of this size. */
+#define E2FS_BOUNCE_MAX (64 * 1024)
+
 /*
- * The fast path for writing: if uio has at least two whole blocks at a
- * block boundary, map (allocating) as many as lie in one physical run and
- * are not in the cache, and write them straight from the caller's buffer
- * to the device.  *done is 0 when the path does not apply.
+ * The fast path for writing: from a block boundary, whole blocks, and a
+ * last partial block when the write ends the file there (nothing past
+ * the data in that block is part of the file, so it may be written as
+ * zeros), as many as lie in one physical run and are not in the cache,
+ * go straight to the device.  *done is 0 when the path does not apply.
  */
 static int
-ext2fs_write_direct(struct ext2fs_inode *ip, struct uio *uio,
-    uint64_t maxsize, kauth_cred_t cred, size_t *done)
+ext2fs_write_direct(struct ext2fs_inode *ip, struct uio *uio, uint64_t maxsize,
+    kauth_cred_t cred, size_t *done)
 {
 	struct ext2fs_mount *ump = ip->i_ump;
 	struct vnode *vp = ITOV(ip);
-	uint64_t pbn0 = 0, pbn, end;
+	uint64_t pbn0 = 0, pbn, end, off = (uint64_t)uio->uio_offset;
+	size_t want, nblk, whole, n, bytes;
 	struct kiovec *iov;
+	bool isnew, cached;
+	uint8_t *bounce;
 	daddr_t lbn;
-	size_t want, n;
-	struct buf buf;
-	bool isnew;
 	int error = 0;
 
 	*done = 0;
-	if (E2FS_BLKOFF(ump, uio->uio_offset) != 0 ||
-	    (iov = ext2fs_uio_iov(uio)) == NULL)
+	if (E2FS_BLKOFF(ump, off) != 0 || (iov = ext2fs_uio_iov(uio)) == NULL)
 		return 0;
 	want = MIN(iov->iov_len, uio->uio_resid);
-	want = (size_t)MIN((uint64_t)want,
-	    maxsize - (uint64_t)uio->uio_offset);
-	want = MIN(want >> ump->um_bshift, (size_t)ext2fs_maxrun(ump) + 1);
-	if (want < 2)
+	want = (size_t)MIN((uint64_t)want, maxsize - off);
+	whole = want >> ump->um_bshift;
+	nblk = whole;
+	/* a partial last block, if the file ends with it */
+	if (E2FS_BLKOFF(ump, want) != 0 && off + want >= ip->i_size)
+		nblk++;
+	nblk = MIN(nblk, (size_t)ext2fs_maxrun(ump) + 1);
+	if (nblk == 0)
 		return 0;
-	lbn = E2FS_LBLKNO(ump, uio->uio_offset);
-	for (n = 0; n < want; n++) {
-		if (incore(vp, lbn + (daddr_t)n) != NULL)
+	/* Nothing cached: no need to look for every block. */
+	cached = !LIST_EMPTY(&vp->v_bufs);
+	lbn = E2FS_LBLKNO(ump, off);
+	for (n = 0; n < nblk; n++) {
+		if (cached && incore(vp, lbn + (daddr_t)n) != NULL)
 			break;
 		error = ext2fs_balloc(ip, lbn + (daddr_t)n, cred, &pbn, &isnew);
 		if (error != 0)
@@ -307,21 +335,23 @@ ext2fs_write_direct(struct ext2fs_inode *ip, struct uio *uio,
 	}
 	if (n == 0)
 		return error;
-	memset(&buf, 0, sizeof(buf));
-	buf.b_flags = B_BUSY;
-	buf.b_data = iov->iov_base;
-	buf.b_bcount = buf.b_bufsize = n << ump->um_bshift;
-	buf.b_blkno = buf.b_lblkno = E2FS_FSBTODB(ump, pbn0);
-	buf.b_vp = ump->um_devvp;
-	VOP_STRATEGY(ump->um_devvp, &buf);
-	if ((error = biowait(&buf)) == 0 && buf.b_resid != 0)
-		error = EIO;
+	nblk = n;
+	bytes = MIN(want, nblk << ump->um_bshift);
+	if ((nblk << ump->um_bshift) <= E2FS_BOUNCE_MAX ||
+	    bytes < (nblk << ump->um_bshift)) {
+		/* small, or with a partial block: through a zeroed copy */
+		n = nblk << ump->um_bshift;
+		bounce = kmem_zalloc(n, KM_SLEEP);
+		memcpy(bounce, iov->iov_base, bytes);
+		error = ext2fs_devwrite(ump, pbn0, bounce, n);
+		kmem_free(bounce, n);
+	} else
+		error = ext2fs_devwrite(ump, pbn0, iov->iov_base, bytes);
 	if (error != 0)
 		return error;
-	n <<= ump->um_bshift;
-	end = (uint64_t)uio->uio_offset + n;
-	ext2fs_uio_advance(uio, iov, n);
-	*done = n;
+	end = off + bytes;
+	ext2fs_uio_advance(uio, iov, bytes);
+	*done = bytes;
 	if (end > ip->i_size)
 		return ext2fs_setsize(ip, end);
 	return 0;
@@ -372,12 +402,14 @@ ext2fs_write(void *v)
 			error = EFBIG;
 			break;
 		}
-		error = ext2fs_write_direct(ip, uio, maxsize, ap->a_cred, &done);
+		error =
+		    ext2fs_write_direct(ip, uio, maxsize, ap->a_cred, &done);
 		if (error != 0)
 			break;
 		if (done > 0)
 			continue;
-		error = ext2fs_write_block(ip, uio, n, ap->a_ioflag, ap->a_cred);
+		error =
+		    ext2fs_write_block(ip, uio, n, ap->a_ioflag, ap->a_cred);
 		if (error != 0)
 			break;
 	}
@@ -388,9 +420,12 @@ ext2fs_write(void *v)
 		    !kauth_cred_issuser(ap->a_cred))
 			ip->i_mode &= ~(E2FS_ISUID | E2FS_ISGID);
 	}
-	if (ap->a_ioflag & IO_SYNC) {
-		int e = ext2fs_update(ip, true);
+	if ((ap->a_ioflag & IO_SYNC) && uio->uio_resid < resid) {
+		/* O_SYNC: the maps and the inode that reach the data too */
+		int e = ext2fs_update(ip, false);
 
+		if (e == 0)
+			e = ext2fs_sync_meta(ump);
 		if (error == 0)
 			error = e;
 	}

@@ -122,9 +122,9 @@ ext2fs_rw_init(struct ext2fs_mount *ump)
 	ump->um_extents = E2FS_HAS_INCOMPAT(ump, EXT4F_INCOMPAT_EXTENTS);
 	ump->um_extra_isize = 0;
 	if (ump->um_isize >= sizeof(struct ext2fs_dinode))
-		ump->um_extra_isize = MAX(sizeof(struct ext2fs_dinode) -
-		        E2FS_GOOD_OLD_INODE_SIZE,
-		    (unsigned)e2fs_le16(ump->um_sb.s_want_extra_isize));
+		ump->um_extra_isize =
+		    MAX(sizeof(struct ext2fs_dinode) - E2FS_GOOD_OLD_INODE_SIZE,
+		        (unsigned)e2fs_le16(ump->um_sb.s_want_extra_isize));
 	if (ump->um_extra_isize > ump->um_isize - E2FS_GOOD_OLD_INODE_SIZE)
 		ump->um_extra_isize =
 		    sizeof(struct ext2fs_dinode) - E2FS_GOOD_OLD_INODE_SIZE;

@@ -56,8 +56,10 @@ ind_trunc(struct ext2fs_inode *ip, uint64_t blk, int level, uint64_t cutoff,
 			continue;
 		}
 		if (!ext2fs_blk_valid(ump, child)) {
-			fs_corrupt(E2FS_FSNAME, "inode %llu: block pointer "
-			    "%llu out of range", (unsigned long long)ip->i_number,
+			fs_corrupt(E2FS_FSNAME,
+			    "inode %llu: block pointer "
+			    "%llu out of range",
+			    (unsigned long long)ip->i_number,
 			    (unsigned long long)child);
 			gone[i] = 1;
 			ngone++;
@@ -238,9 +240,10 @@ ext2fs_xattr_release(struct ext2fs_inode *ip)
 	refs = e2fs_le32(hdr[1]);
 	if (e2fs_le32(hdr[0]) != E2FS_XATTR_BLK_MAGIC) {
 		brelse(bp, 0);
-		fs_corrupt(E2FS_FSNAME, "inode %llu: attribute block %llu: "
-		    "bad magic", (unsigned long long)ip->i_number,
-		    (unsigned long long)blk);
+		fs_corrupt(E2FS_FSNAME,
+		    "inode %llu: attribute block %llu: "
+		    "bad magic",
+		    (unsigned long long)ip->i_number, (unsigned long long)blk);
 		return EFSCORRUPTED;
 	}
 	if (refs > 1) {

@@ -39,6 +39,7 @@ static struct vfsops ext2fs_vfsops = {
     .vfs_loadvnode = ext2fs_loadvnode,
     .vfs_newvnode = ext2fs_newvnode,
     .vfs_newfs = ext2fs_newfs,
+    .vfs_fsck = ext2fs_fsck,
     .vfs_opv_descs = ext2fs_vnodeopv_descs,
 };
 
@@ -190,8 +191,8 @@ ext2fs_opt(void *arg, const char *name, const char *value)
 
 /* Open the device named by fspec; returns it referenced and unlocked. */
 static int
-ext2fs_opendev(const char *fspec, int fmode, struct vnode **devvpp,
-    uint64_t *sizep)
+ext2fs_opendev(
+    const char *fspec, int fmode, struct vnode **devvpp, uint64_t *sizep)
 {
 	struct nameidata nd;
 	struct vnode *devvp;
@@ -268,8 +269,7 @@ ext2fs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 	        0)
 		return error;
 	fmode = FREAD | ((mp->mnt_flag & MNT_RDONLY) ? 0 : FWRITE);
-	if ((error = ext2fs_opendev(args->fspec, fmode, &devvp, &devsize)) !=
-	    0)
+	if ((error = ext2fs_opendev(args->fspec, fmode, &devvp, &devsize)) != 0)
 		return error;
 	error = ext2fs_mountfs(devvp, mp, devsize, opts.force, &ump);
 	if (error != 0) {
@@ -312,8 +312,8 @@ ext2fs_unmount(struct mount *mp, int mntflags)
 	if (error == 0)
 		error = e;
 	if (error != 0)
-		kprintf("ext2fs: unmount: writing back failed (error %d)\n",
-		    error);
+		kprintf(
+		    "ext2fs: unmount: writing back failed (error %d)\n", error);
 	ext2fs_ump_free(ump);
 	mp->mnt_data = NULL;
 	return 0;
@@ -353,8 +353,8 @@ ext2fs_sync_vnode(struct vnode *vp, void *arg)
 	ip = VTOI(vp);
 	if (ip != NULL) {
 		if (vp->v_type != VDIR && vp->v_ndirty > 0)
-			error = vflushbuf(vp, ss->waitfor == MNT_WAIT ?
-			    FSYNC_WAIT : 0);
+			error = vflushbuf(
+			    vp, ss->waitfor == MNT_WAIT ? FSYNC_WAIT : 0);
 		if (error == 0)
 			error = ext2fs_update(ip, false);
 	}
@@ -450,13 +450,14 @@ ext2fs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 
 	if (ump->um_ronly)
 		return EROFS;
-	mode = (uint16_t)(vttoif(vap->va_type) | (vap->va_mode & RUMP_ALLPERMS));
+	mode =
+	    (uint16_t)(vttoif(vap->va_type) | (vap->va_mode & RUMP_ALLPERMS));
 	if ((mode & E2FS_IFMT) == 0)
 		return EINVAL;
 	if ((error = ext2fs_inoalloc(dp, vap->va_type == VDIR, &ino)) != 0)
 		return error;
-	ip = ext2fs_inode_create(ump, ino, mode, kauth_cred_geteuid(cred),
-	    dp->i_gid);
+	ip = ext2fs_inode_create(
+	    ump, ino, mode, kauth_cred_geteuid(cred), dp->i_gid);
 	/* set-group-id only for members of the group */
 	if ((mode & E2FS_ISGID) && !kauth_cred_groupmember(cred, ip->i_gid))
 		ip->i_mode &= ~E2FS_ISGID;
@@ -465,8 +466,7 @@ ext2fs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 	if ((vap->va_type == VCHR || vap->va_type == VBLK) &&
 	    vap->va_rdev != (dev_t)VNOVAL)
 		ext2fs_inode_setrdev(ip, vap->va_rdev);
-	if (ump->um_extents &&
-	    (vap->va_type == VREG || vap->va_type == VDIR))
+	if (ump->um_extents && (vap->va_type == VREG || vap->va_type == VDIR))
 		ext2fs_ext_init(ip);
 	ip->i_vnode = vp;
 	vp->v_type = vap->va_type;

@@ -211,12 +211,11 @@ ext2fs_setattr(void *v)
 	if ((ip->i_flags & (EXT2_IMMUTABLE_FL | EXT2_APPEND_FL)) &&
 	    (vap->va_size != VNOVAL || vap->va_mode != (mode_t)VNOVAL ||
 	        vap->va_uid != (uid_t)VNOVAL || vap->va_gid != (gid_t)VNOVAL ||
-	        vattr_timeset(&vap->va_atime) ||
-	        vattr_timeset(&vap->va_mtime)))
+	        vattr_timeset(&vap->va_atime) || vattr_timeset(&vap->va_mtime)))
 		return EPERM;
 	if (vap->va_size != VNOVAL) {
-		if ((error = ext2fs_setattr_size(vp, vap->va_size,
-		         ap->a_cred)) != 0)
+		if ((error = ext2fs_setattr_size(
+		         vp, vap->va_size, ap->a_cred)) != 0)
 			return error;
 	}
 	if (vap->va_uid != (uid_t)VNOVAL) {
@@ -455,7 +454,8 @@ ext2fs_strategy(void *v)
 		return ext2fs_strategy_fail(bp, EINVAL);
 	if (pbn < 0) {
 		if ((bp->b_flags & B_READ) == 0) {
-			fs_corrupt(E2FS_FSNAME, "inode %llu: write to block "
+			fs_corrupt(E2FS_FSNAME,
+			    "inode %llu: write to block "
 			    "%lld that has no disk block",
 			    (unsigned long long)ip->i_number,
 			    (long long)bp->b_lblkno);

@@ -167,6 +167,36 @@ ffs_findrun(const struct fs *fs, unsigned bits, int len)
 }
 
 /*
+ * For each block size (by fs_fragshift) and each value of a block's free
+ * bits: a bit for each length of run of free fragments found there.
+ * Searches test this rather than walk the bits of every block.
+ */
+static uint16_t ffs_runs[4][256];
+
+void
+ffs_alloc_init(void)
+{
+	unsigned shift, bits, frag;
+	int i, run;
+
+	for (shift = 0; shift < 4; shift++) {
+		frag = 1u << shift;
+		for (bits = 0; bits < (1u << frag); bits++) {
+			for (i = 0, run = 0; i <= (int)frag; i++) {
+				if (i < (int)frag && (bits & (1u << i))) {
+					run++;
+					continue;
+				}
+				if (run > 0)
+					ffs_runs[shift][bits] |=
+					    (uint16_t)(1u << run);
+				run = 0;
+			}
+		}
+	}
+}
+
+/*
  * Take size bytes of fragments: from the shortest free run that is long
  * enough, or from a whole block, whose rest stays free.
  */
@@ -205,7 +235,8 @@ ffs_alloccg(struct ffsmount *fm, struct ffs_cgbuf *cb, int64_t pref, int size,
 		if (h >= nblks)
 			h -= nblks;
 		bits = ffs_blkbits(fs, cb->cb_blksfree, h);
-		if (bits == 0 || bits == full)
+		if (!(ffs_runs[fs->fs_fragshift][bits] & (1u << allocsiz)) ||
+		    bits == full)
 			continue;
 		if ((at = ffs_findrun(fs, bits, allocsiz)) < 0)
 			continue;

@@ -53,24 +53,38 @@ ffs_growfrag(struct inode *ip, daddr_t lbn, int osize, int nsize,
 	struct buf *bp;
 	int64_t addr, pref;
 	uint8_t *save;
+	bool dirty;
 	int error;
 
 	*bpp = NULL;
 	if ((error = bread(vp, lbn, osize, 0, &bp)) != 0)
 		return error;
+	/*
+	 * The buffer changes size: carry the data over by hand, and do not
+	 * keep a buffer busy while allocating (that may write buffers).
+	 */
+	save = kmem_alloc((size_t)osize, KM_SLEEP);
+	memcpy(save, bp->b_data, (size_t)osize);
+	dirty = (bp->b_flags & B_DELWRI) != 0;
+	bp->b_flags &= ~B_DELWRI;
+	brelse(bp, B_INVAL);
 	pref = ffs_blkpref(
 	    ip, lbn, (unsigned)lbn, lbn > 0 ? &ip->i_db[lbn - 1] : NULL);
 	error = ffs_realloccg(
 	    ip, lbn, ip->i_db[lbn], pref, osize, nsize, cred, &addr);
 	if (error != 0) {
-		brelse(bp, 0);
+		/* put the old block back as it was */
+		bp = getblk(vp, lbn, osize);
+		memcpy(bp->b_data, save, (size_t)osize);
+		kmem_free(save, (size_t)osize);
+		if (dirty)
+			bdwrite(bp);
+		else {
+			bp->b_flags |= B_DONE;
+			brelse(bp, 0);
+		}
 		return error;
 	}
-	/* The buffer changes size: carry the data over by hand. */
-	save = kmem_alloc((size_t)osize, KM_SLEEP);
-	memcpy(save, bp->b_data, (size_t)osize);
-	bp->b_flags &= ~B_DELWRI;
-	brelse(bp, B_INVAL);
 	ip->i_db[lbn] = addr;
 	ip->i_flag |= IN_CHANGE | IN_UPDATE;
 	bp = ffs_newbuf(vp, lbn, nsize);
@@ -202,14 +216,24 @@ ffs_balloc_indir(struct inode *ip, daddr_t lbn, kauth_cred_t cred, int flags,
 		prev = path[depth] > 0
 		    ? ufs_ind_get(ump, bp->b_data, path[depth] - 1)
 		    : addr;
+		/*
+		 * Allocating may need room in the buffer cache, and making
+		 * room may write a block of this file, which maps through this
+		 * indirect block: so it must not be busy meanwhile.  The
+		 * file's lock keeps the pointer as it is.
+		 */
+		brelse(bp, 0);
 		pref = ffs_blkpref(ip, lbn, path[depth], &prev);
 		if (depth < level)
 			error = ffs_newindir(ip, lbn, pref, cred, &nb);
 		else
 			error = ffs_alloc(
 			    ip, lbn, pref, (int)ump->um_bsize, cred, &nb);
-		if (error != 0) {
-			brelse(bp, 0);
+		if (error != 0)
+			return error;
+		if ((error = ufs_bread_meta(ump, addr, &bp)) != 0) {
+			ffs_blkfree(
+			    UMPTOFFS(ump), nb, (long)ump->um_bsize, ip->i_number);
 			return error;
 		}
 		ufs_ind_set(ump, bp->b_data, path[depth], nb);

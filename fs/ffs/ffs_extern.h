@@ -158,6 +158,7 @@ void ffs_csum_sanitize(struct ffsmount *);
 int ffs_sbupdate(struct ffsmount *, bool wait);
 
 /* ffs_alloc.c: blocks, fragments and inodes */
+void ffs_alloc_init(void);
 int ffs_alloc(struct inode *, daddr_t lbn, int64_t bpref, int size,
     kauth_cred_t, int64_t *addrp);
 int ffs_realloccg(struct inode *, daddr_t lbn, int64_t bprev, int64_t bpref,

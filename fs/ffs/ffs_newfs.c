@@ -530,14 +530,13 @@ newfs_rootdir(struct newfs *nf, uint8_t *buf)
 
 /* Blank the boot area in front of the superblock: other formats' marks. */
 static int
-newfs_wipe(struct newfs *nf, uint8_t *buf)
+newfs_wipe(struct newfs *nf)
 {
 	size_t n = (size_t)nf->fs->fs_sblockloc;
 	struct buf *bp;
 
 	bp = getblk(nf->devvp, 0, (int)n);
 	memset(bp->b_data, 0, n);
-	(void)buf;
 	return bwrite(bp);
 }
 
@@ -684,7 +683,7 @@ ffs_newfs(struct vnode *devvp, const char *options)
 	buflen = MAX(buflen, SBLOCK_UFS2);
 	buf = kmem_alloc(buflen, KM_SLEEP);
 	cs = kmem_zalloc((size_t)nf.fs->fs_ncg * sizeof(*cs), KM_SLEEP);
-	error = newfs_wipe(&nf, buf);
+	error = newfs_wipe(&nf);
 	if (error == 0)
 		error = newfs_allgroups(&nf, cs, buf);
 	if (error == 0)

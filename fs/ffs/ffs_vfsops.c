@@ -52,6 +52,7 @@ ffs_modinit(void)
 {
 	int error;
 
+	ffs_alloc_init();
 	if ((error = vfs_attach(&ffs_vfsops)) != 0)
 		kprintf("ffs: cannot register: error %d\n", error);
 }

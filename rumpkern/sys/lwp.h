@@ -31,6 +31,7 @@ struct lwp {
 #define LW_IMPLICIT 0x01 /* made on entry by a host thread with no lwp */
 #define LW_WEMBRYO  0x02
 #define LW_RUNNING  0x04 /* bound to a host thread */
+#define LW_ORPHAN   0x08 /* cut off its process; its thread frees it */
 	int l_nesting; /* kernel entries on this lwp (for rump_schedule) */
 	kauth_cred_t l_cred; /* held copy of p_cred, refreshed on entry */
 	LIST_ENTRY(lwp) l_list;

@@ -60,6 +60,8 @@ int vflushbuf(struct vnode *, int flags);
 int vinvalbuf(struct vnode *, bool save);
 /* Drop buffers of the vnode at or past lblkno (after truncation). */
 void vtruncbuf(struct vnode *, daddr_t lblkno);
+/* The vnode's file is closed: its clean buffers are reused first. */
+void vagebuf(struct vnode *);
 void bufinit(void);
 /* Configured limit and current use of buffer memory, in bytes. */
 size_t buf_memlimit(void);
