@@ -63,7 +63,10 @@ LIBUKFS := $(B)/lib/libukfs.so
 UKFS	:= $(B)/bin/ukfs
 TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info
 TOOL_LINKS := $(addprefix $(B)/bin/ukfs-,$(TOOLS))
-RPATH	:= -Wl,-rpath,'$$ORIGIN/../lib'
+# Programs and libraries find the libraries beside them in the build tree
+# and in $(PREFIX)/lib; a package build empties both (RPATH= LIBRPATH=).
+RPATH	?= -Wl,-rpath,'$$ORIGIN/../lib'
+LIBRPATH ?= '-Wl,-rpath,$$ORIGIN'
 
 TEST_PROGS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
 
@@ -125,11 +128,12 @@ $(LIBRUMP): $(KERN_OBJS) $(RUMPUSER_OBJS) rumpkern/librump.map
 	    $(KERN_OBJS) $(RUMPUSER_OBJS) $(LDFLAGS_COMMON) -lz -lpthread
 	ln -sf librump.so $(B)/lib/librump.so.$(SOMAJOR)
 
-$(LIBUKFS): $(LIBUKFS_OBJS) $(LIBRUMP)
+$(LIBUKFS): $(LIBUKFS_OBJS) $(LIBRUMP) libukfs/libukfs.map
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ -Wl,-soname,libukfs.so.$(SOMAJOR) \
+	    -Wl,--version-script=libukfs/libukfs.map \
 	    -Wl,--no-undefined $(LIBUKFS_OBJS) -L$(B)/lib -lrump \
-	    $(LDFLAGS_COMMON) '-Wl,-rpath,$$ORIGIN' -lpthread
+	    $(LDFLAGS_COMMON) $(LIBRPATH) -lpthread
 	ln -sf libukfs.so $(B)/lib/libukfs.so.$(SOMAJOR)
 
 $(UKFS): $(UTILS_OBJS) $(LIBUKFS)
@@ -174,34 +178,33 @@ clean:
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 # --- installation -------------------------------------------------------------
-BINDIR	:= $(DESTDIR)$(PREFIX)/bin
-LIBDIR	:= $(DESTDIR)$(PREFIX)/lib
-INCDIR	:= $(DESTDIR)$(PREFIX)/include
-MANDIR	:= $(DESTDIR)$(PREFIX)/share/man
-PCDIR	:= $(LIBDIR)/pkgconfig
+# make install PREFIX=/usr DESTDIR=/tmp/root [LIBDIR=/usr/lib/x86_64-linux-gnu]
+# Every program in $(B)/bin (links stay links), every library in $(B)/lib
+# with its SONAME link and development link, the public headers, ukfs.pc,
+# the manual (with a link for each further name a page's NAME gives) and
+# the bash completion.  make uninstall removes the same.
+BINDIR	?= $(PREFIX)/bin
+LIBDIR	?= $(PREFIX)/lib
+INCDIR	?= $(PREFIX)/include
+DATADIR	?= $(PREFIX)/share
+MANDIR	?= $(DATADIR)/man
+PCDIR	?= $(LIBDIR)/pkgconfig
+COMPDIR	?= $(DATADIR)/bash-completion/completions
+PUB_HDRS := libukfs/ukfs.h libp2k/p2k.h
+RUMP_HDRS := include/rump/rump.h include/rump/rumpdefs.h \
+	$(PUBINC)/rump/rump_syscalls.h $(PUBINC)/rump/rumpkern_if_pub.h \
+	$(PUBINC)/rump/rumpvfs_if_pub.h
 
-$(B)/ukfs.pc: Makefile
-	@mkdir -p $(dir $@)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
-	    'includedir=$${prefix}/include' '' 'Name: ukfs' \
-	    'Description: file-system images in user space' \
-	    'Version: $(VERSION)' 'Libs: -L$${libdir} -lukfs -lrump' \
-	    'Cflags: -I$${includedir}' > $@
+install: all
+	B=$(B) DESTDIR=$(DESTDIR) BINDIR=$(BINDIR) LIBDIR=$(LIBDIR) \
+	    INCDIR=$(INCDIR) MANDIR=$(MANDIR) PCDIR=$(PCDIR) COMPDIR=$(COMPDIR) \
+	    PREFIX=$(PREFIX) VERSION=$(VERSION) SOMAJOR=$(SOMAJOR) HDRS="$(PUB_HDRS)" RUMP_HDRS="$(RUMP_HDRS)" \
+	    sh tools/install.sh install
 
-install: all $(B)/ukfs.pc
-	install -d $(BINDIR) $(LIBDIR) $(INCDIR)/rump $(PCDIR) $(MANDIR)/man1 \
-	    $(MANDIR)/man3 $(MANDIR)/man8
-	install -m 755 $(UKFS) $(BINDIR)/ukfs
-	for t in $(TOOLS); do ln -sf ukfs $(BINDIR)/ukfs-$$t; done
-	install -m 755 $(LIBRUMP) $(LIBDIR)/librump.so.$(SOMAJOR)
-	ln -sf librump.so.$(SOMAJOR) $(LIBDIR)/librump.so
-	install -m 755 $(LIBUKFS) $(LIBDIR)/libukfs.so.$(SOMAJOR)
-	ln -sf libukfs.so.$(SOMAJOR) $(LIBDIR)/libukfs.so
-	install -m 644 libukfs/ukfs.h $(INCDIR)/ukfs.h
-	install -m 644 include/rump/rump.h include/rump/rumpdefs.h \
-	    $(PUBINC)/rump/*.h $(INCDIR)/rump/
-	install -m 644 $(B)/ukfs.pc $(PCDIR)/ukfs.pc
-	for m in man/*.[1-9]; do \
-	    s=$${m##*.}; install -m 644 $$m $(MANDIR)/man$$s/; done
+uninstall:
+	B=$(B) DESTDIR=$(DESTDIR) BINDIR=$(BINDIR) LIBDIR=$(LIBDIR) \
+	    INCDIR=$(INCDIR) MANDIR=$(MANDIR) PCDIR=$(PCDIR) COMPDIR=$(COMPDIR) \
+	    PREFIX=$(PREFIX) VERSION=$(VERSION) SOMAJOR=$(SOMAJOR) HDRS="$(PUB_HDRS)" RUMP_HDRS="$(RUMP_HDRS)" \
+	    sh tools/install.sh uninstall
 
-.PHONY: install
+.PHONY: install uninstall
