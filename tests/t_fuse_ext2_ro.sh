@@ -85,7 +85,7 @@ grep -q "empty.img" "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
     fail "mounted on a missing directory"
 [ -s "$TMP/err" ] || fail "no message for a missing mount point"
 "$RBIN/rump_ext2fs" "$EXACT" 2>"$TMP/err" && fail "ran without a mount point"
-grep -q "usage:" "$TMP/err" || fail "no usage message"
+grep -q "Usage:" "$TMP/err" || fail "no usage message"
 note "SIGTERM, bad image, bad mount point, usage"
 
 fuse_finish

@@ -20,9 +20,7 @@
 #define REPORTSIZE    (4 << 20)
 
 static const char fsck_usage[] =
-    "usage: ukfs-fsck [-n | -y] [-t type] [-o options] image\n"
-    "  -n: check only (the default); -y: repair\n"
-    "  exit: 0 clean, 1 repaired, 4 problems left, 8 not checked, 16 usage\n";
+    "usage: ukfs-fsck [-n | -y] [-t type] [-o options] image\n";
 
 int
 ukfs_fsck_main(int argc, char **argv)
@@ -46,7 +44,7 @@ ukfs_fsck_main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "%s", fsck_usage);
+		usage_print(stderr, fsck_usage);
 		return FSCK_USAGE;
 	}
 	image = argv[optind];
