@@ -6,7 +6,8 @@
 #   make check      run the test suite ("N passed, N failed" at the end)
 #   make check SANITIZE=1   the same under ASan+UBSan (built in build/asan)
 #   make bench      compare speed with the peer tools
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (and make uninstall)
+#   make deb       Debian packages in build/deb (dpkg-buildpackage)
 
 VERSION	:= 0.1.0
 SOMAJOR	:= 1
@@ -26,8 +27,11 @@ CC	?= cc
 OPT	?= -O2
 WARN	:= -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wshadow=local
-CFLAGS_COMMON := -std=c11 $(OPT) -g $(WARN) -fPIC $(SANFLAGS) -MMD -MP
-LDFLAGS_COMMON := $(SANFLAGS)
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line
+# (a package build's hardening flags) come last.
+CFLAGS_COMMON := -std=c11 $(OPT) -g $(WARN) -fPIC $(SANFLAGS) -MMD -MP \
+	$(CPPFLAGS) $(CFLAGS)
+LDFLAGS_COMMON := $(SANFLAGS) $(LDFLAGS)
 
 GEN	:= $(B)/gen
 PUBINC	:= $(B)/include
@@ -208,3 +212,18 @@ uninstall:
 	    sh tools/install.sh uninstall
 
 .PHONY: install uninstall
+
+# Debian packages (libukfs1, libukfs-dev, ukfs-tools) from a copy of the
+# source tree, built in $(B)/deb so that nothing lands outside the tree;
+# then lintian on them when it is installed.
+deb:
+	rm -rf $(B)/deb
+	mkdir -p $(B)/deb/ukfs-$(VERSION)
+	tar --exclude=./build --exclude=./.git -cf - . | \
+	    tar -xf - -C $(B)/deb/ukfs-$(VERSION)
+	cd $(B)/deb/ukfs-$(VERSION) && dpkg-buildpackage -us -uc -b
+	ls -l $(B)/deb/*.deb
+	if command -v lintian >/dev/null; then \
+	    lintian $(B)/deb/*.changes; fi
+
+.PHONY: deb
