@@ -116,7 +116,8 @@ static const struct tool {
     {"fsck", ukfs_fsck_main,
         {"Check and repair the file system in an image.",
             "  -n            check only (the default)\n"
-            "  -y            repair what is found\n",
+            "  -y            repair what is found\n"
+            "  -f            accepted (the check is always full)\n",
             "0 clean, 1 repaired, 4 problems left, 8 not checked, 16 usage "
             "error"}},
     {"info", ukfs_info_main,

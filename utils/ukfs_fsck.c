@@ -20,7 +20,9 @@
 #define REPORTSIZE    (4 << 20)
 
 static const char fsck_usage[] =
-    "usage: ukfs-fsck [-n | -y] [-t type] [-o options] image\n";
+    "usage: ukfs-fsck [-n | -y] [-t type] [-o options] image\n"
+    "  -n: check only (the default); -y: repair\n"
+    "  exit: 0 clean, 1 repaired, 4 problems left, 8 not checked, 16 usage\n";
 
 int
 ukfs_fsck_main(int argc, char **argv)
