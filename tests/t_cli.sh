@@ -117,6 +117,9 @@ check_err "ukfs-mkdir: $IMG:/nx/d: $NX" "$BIN/ukfs-mkdir" "$IMG" /nx/d
 check_err "ukfs-write: $IMG:/nx/f: $NX" "$BIN/ukfs-write" "$IMG" /nx/f
 check_err "ukfs-cp: $IMG:/nx: $NX" "$BIN/ukfs-cp" "$IMG:/nx" "$TMP/o"
 check_err "ukfs-ls: $TMP/none.img: $NX" "$BIN/ukfs-ls" "$TMP/none.img"
+for t in ls cat stat rm mkdir touch write; do
+	check_err "ukfs-$t: $TMP/none.img: $NX" "$BIN/ukfs-$t" "$TMP/none.img" /x
+done
 check_err "ukfs-info: $TMP/none.img: $NX" "$BIN/ukfs-info" "$TMP/none.img"
 "$BIN/ukfs-cat" "$IMG:/docs/hello.txt" | grep -qx hello ||
     fail "ukfs-cat of a file that exists"

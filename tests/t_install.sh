@@ -21,7 +21,17 @@ trap 'rm -rf "$TMP"' EXIT
 DEST=$TMP/root
 PREFIX=/opt/ukfs
 R=$DEST$PREFIX
-case $B in *asan*) SAN=1 ;; *) SAN= ;; esac
+# The sanitizer build's libraries need the sanitizer runtime in programs.
+case $B in
+*asan*)
+	SAN=1
+	SANCC="-fsanitize=address,undefined"
+	;;
+*)
+	SAN=
+	SANCC=
+	;;
+esac
 MAKE="make -s --no-print-directory B=$B SANITIZE=$SAN PREFIX=$PREFIX DESTDIR=$DEST"
 
 $MAKE install >"$TMP/install.log" 2>&1 || {
@@ -125,7 +135,8 @@ PKG_CONFIG_PATH=$R/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$DEST \
     pkg-config --cflags --libs ukfs >"$TMP/pc" 2>&1 ||
     fail "pkg-config ukfs: $(cat "$TMP/pc")"
 # shellcheck disable=SC2046
-if cc -std=c11 -Wall -Werror -o "$TMP/prog" "$TMP/prog.c" $(cat "$TMP/pc") &&
+if cc -std=c11 -Wall -Werror $SANCC -o "$TMP/prog" "$TMP/prog.c" \
+    $(cat "$TMP/pc") &&
     "$TMP/prog" "$TMP/demo/s.ext2" /docs/hello.txt |
     cmp -s - testimages/sample/docs/hello.txt; then
 	note "a program built with pkg-config ukfs reads the image"

@@ -492,8 +492,11 @@ ukfs_ls_main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &ls.now);
 	ls.image = image;
 	ls.u = mount_image(image, &co, UKFS_RDONLY);
-	if (ls.u == NULL)
+	if (ls.u == NULL) {
+		free(image);
+		free(first);
 		return 1;
+	}
 	list_operands(&ls, paths, npaths);
 	ls.status = finish_stdout(ls.status);
 	if (ukfs_release(ls.u, 0) == -1) {
