@@ -78,6 +78,11 @@ for l in "$B"/lib/lib*.so; do
 	n=${n#lib}
 	printf '%s\n' "$all" | grep -qx "$n\.3" || fail "library lib$n has no page $n(3)"
 done
+# ukfs(1) lists every tool.
+for p in "$B"/bin/ukfs-*; do
+	n=${p##*/}
+	grep -q "^\.It Xr $n 1\$" man/ukfs.1 || fail "ukfs.1 does not list $n"
+done
 # Cross references to ukfs pages point at pages that exist.
 for x in $(grep -ho '^\.Xr [a-z0-9_.-]* [0-9]' man/*.[0-9] | awk '{ print $2 "." $3 }' | sort -u); do
 	case $x in ukfs* | rump* | p2k*) ;; *) continue ;; esac
