@@ -51,6 +51,10 @@ USER_CFLAGS := $(CFLAGS_COMMON) -D_GNU_SOURCE -DUKFS_VERSION='"$(VERSION)"' -Iin
 
 RUMPUSER_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard rumpuser/*.c))
 LIBUKFS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard libukfs/*.c))
+# The compressed-image decoders serve libukfs's own reads too (detection,
+# partition tables): the same sources, built again with hidden symbols.
+LIBUKFS_CIMG := rumpuser_cimg rumpuser_gz rumpuser_vndcomp
+LIBUKFS_OBJS += $(patsubst %,$(B)/obj/libukfs-host/%.o,$(LIBUKFS_CIMG))
 UTILS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard utils/*.c))
 
 GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
@@ -61,7 +65,7 @@ GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
 LIBRUMP := $(B)/lib/librump.so
 LIBUKFS := $(B)/lib/libukfs.so
 UKFS	:= $(B)/bin/ukfs
-TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info
+TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info parts
 TOOL_LINKS := $(addprefix $(B)/bin/ukfs-,$(TOOLS))
 RPATH	:= -Wl,-rpath,'$$ORIGIN/../lib'
 
@@ -113,6 +117,10 @@ $(B)/obj/libukfs/%.o: libukfs/%.c | $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
+$(B)/obj/libukfs-host/%.o: rumpuser/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -fvisibility=hidden -c -o $@ $<
+
 $(B)/obj/utils/%.o: utils/%.c | $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Ilibukfs -c -o $@ $<
@@ -129,7 +137,7 @@ $(LIBUKFS): $(LIBUKFS_OBJS) $(LIBRUMP)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ -Wl,-soname,libukfs.so.$(SOMAJOR) \
 	    -Wl,--no-undefined $(LIBUKFS_OBJS) -L$(B)/lib -lrump \
-	    $(LDFLAGS_COMMON) '-Wl,-rpath,$$ORIGIN' -lpthread
+	    $(LDFLAGS_COMMON) '-Wl,-rpath,$$ORIGIN' -lz -lpthread
 	ln -sf libukfs.so $(B)/lib/libukfs.so.$(SOMAJOR)
 
 $(UKFS): $(UTILS_OBJS) $(LIBUKFS)

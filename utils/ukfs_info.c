@@ -13,7 +13,7 @@
 #include "common.h"
 
 static const char info_usage[] =
-    "usage: ukfs-info [-t type] [-o options] image ...\n";
+    "usage: ukfs-info [-p] [-t type] [-o options] image ...\n";
 
 static void
 human(char *buf, size_t len, unsigned long long bytes)
@@ -132,17 +132,21 @@ int
 ukfs_info_main(int argc, char **argv)
 {
 	struct common_opts co = {NULL, NULL};
-	int ch, i, status = 0;
+	int ch, i, status = 0, parts = 0;
 
-	while ((ch = common_getopt(argc, argv, "", &co, info_usage)) != -1)
+	while ((ch = common_getopt(argc, argv, "p", &co, info_usage)) != -1) {
 		if (ch == '?')
 			return 1;
+		if (ch == 'p')
+			parts = 1;
+	}
 	if (argc - optind < 1)
 		usage_exit(info_usage);
 	for (i = optind; i < argc; i++) {
 		if (i > optind)
 			putchar('\n');
-		if (info_one(argv[i], &co) == -1)
+		if ((parts ? parts_print(argv[i]) : info_one(argv[i], &co)) ==
+		    -1)
 			status = 1;
 	}
 	return finish_stdout(status);
