@@ -55,7 +55,7 @@ ukfs_open_image(const char *image, uint64_t offset, int rdonly, int flags)
 {
 	struct rumpuser_cimg *c;
 	struct stat st;
-	int fd, error;
+	int fd, error, compressed = 0;
 
 	fd = open(image, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
@@ -74,7 +74,7 @@ ukfs_open_image(const char *image, uint64_t offset, int rdonly, int flags)
 			    kind);
 			return -1;
 		}
-		return fd;
+		compressed = 1;
 	}
 	if (!rdonly) {
 		close(fd);
@@ -91,7 +91,9 @@ ukfs_open_image(const char *image, uint64_t offset, int rdonly, int flags)
 		    EINVAL, "%s: not a regular file or block device", image);
 		return -1;
 	}
-	if (S_ISREG(st.st_mode) && offset >= (uint64_t)st.st_size) {
+	/* (a compressed image's offsets are checked by the kernel) */
+	if (S_ISREG(st.st_mode) && !compressed &&
+	    offset >= (uint64_t)st.st_size) {
 		close(fd);
 		ukfs_seterr(EINVAL,
 		    "%s: offset %" PRIu64 " is beyond the end of the image",
