@@ -65,7 +65,7 @@ GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
 LIBRUMP := $(B)/lib/librump.so
 LIBUKFS := $(B)/lib/libukfs.so
 UKFS	:= $(B)/bin/ukfs
-TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info parts
+TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info parts compress
 TOOL_LINKS := $(addprefix $(B)/bin/ukfs-,$(TOOLS))
 RPATH	:= -Wl,-rpath,'$$ORIGIN/../lib'
 
@@ -143,7 +143,7 @@ $(LIBUKFS): $(LIBUKFS_OBJS) $(LIBRUMP)
 $(UKFS): $(UTILS_OBJS) $(LIBUKFS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $(UTILS_OBJS) -L$(B)/lib -lukfs -lrump $(LDFLAGS_COMMON) \
-	    $(RPATH)
+	    $(RPATH) -lz
 
 $(TOOL_LINKS): $(UKFS)
 	ln -sf ukfs $@

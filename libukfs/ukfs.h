@@ -411,6 +411,19 @@ UKFS_API int ukfs_resolve(const char *name, char **host, uint64_t *offset,
 /* "gzip", "vndcompress" or "" (uncompressed) for the named image; NULL on error. */
 UKFS_API const char *ukfs_compression(const char *name);
 
+/*
+ * The bytes of a named image as the file systems see them: a partition
+ * name gives that partition's bytes, a compressed image its uncompressed
+ * bytes.  Read-only.  NULL or -1 with ukfs_errmsg() on error.
+ */
+struct ukfs_raw;
+UKFS_API struct ukfs_raw *ukfs_raw_open(const char *name);
+/* Up to len bytes at off; fewer only at the end; -1 on error. */
+UKFS_API ssize_t ukfs_raw_pread(
+    struct ukfs_raw *r, void *buf, size_t len, uint64_t off);
+UKFS_API int ukfs_raw_size(struct ukfs_raw *r, uint64_t *sizep);
+UKFS_API void ukfs_raw_close(struct ukfs_raw *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -30,6 +30,7 @@ static const struct tool {
     {"fsck", ukfs_fsck_main},
     {"info", ukfs_info_main},
     {"parts", ukfs_parts_main},
+    {"compress", ukfs_compress_main},
 };
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
 
