@@ -31,6 +31,9 @@ static const struct tool {
     {"info", ukfs_info_main},
     {"parts", ukfs_parts_main},
     {"compress", ukfs_compress_main},
+    {"find", ukfs_find_main},
+    {"du", ukfs_du_main},
+    {"diff", ukfs_diff_main},
 };
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
 
