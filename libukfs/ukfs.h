@@ -424,6 +424,39 @@ UKFS_API ssize_t ukfs_raw_pread(
 UKFS_API int ukfs_raw_size(struct ukfs_raw *r, uint64_t *sizep);
 UKFS_API void ukfs_raw_close(struct ukfs_raw *r);
 
+/*
+ * What a file system's superblock (boot sector, volume descriptor) says,
+ * read without mounting, as dumpe2fs -h, dumpfs, fsstat and isoinfo -d
+ * show it: named fields in on-disk order, and for ext2 block groups and
+ * ffs cylinder groups one row of fields per group.  A value is text;
+ * number is set when it is a decimal number (JSON prints it bare).
+ */
+struct ukfs_info_field {
+	char key[40];
+	char *value;
+	int number;
+};
+
+struct ukfs_fsinfo {
+	struct ukfs_info_field *fields;
+	size_t nfields, capfields;
+	const char *group_kind; /* "block group", "cylinder group" or NULL */
+	/* row r, field k: groups[r * per_group + k] */
+	struct ukfs_info_field *groups;
+	size_t ngroups, per_group;
+	size_t ngfields, capgfields;
+	int nomem; /* set while filling when memory ran out */
+};
+
+/*
+ * Fill *fi for the file system of type fstype (NULL: detected) at offset
+ * in the named image.  Damaged fields give -1 with EUCLEAN and
+ * ukfs_errmsg(); free with ukfs_fsinfo_free() either way.
+ */
+UKFS_API int ukfs_fsinfo(const char *image, uint64_t offset,
+    const char *fstype, struct ukfs_fsinfo *fi);
+UKFS_API void ukfs_fsinfo_free(struct ukfs_fsinfo *fi);
+
 #ifdef __cplusplus
 }
 #endif
