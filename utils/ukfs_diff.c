@@ -233,7 +233,8 @@ read_names(struct diff *d, int i, struct side_dir *dir, const char *rel,
 		trouble(d, i, rel, errno);
 		goto fail;
 	}
-	qsort(v, n, sizeof(*v), by_name);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_name);
 	*out = v;
 	*count = n;
 	return 0;
