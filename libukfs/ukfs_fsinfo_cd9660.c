@@ -70,6 +70,6 @@ fsinfo_cd9660(const struct fi_io *io, struct ukfs_fsinfo *fi)
 	}
 	ukfs_clearerr();
 	fi_text(fi, "Joliet", "%s", joliet ? "yes" : "no");
-	fi_text(fi, "El Torito boot record", "%s", boot ? "yes" : "no");
+	fi_text(fi, "Boot record", "%s", boot ? "yes" : "no");
 	return 0;
 }

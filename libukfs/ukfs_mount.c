@@ -219,7 +219,7 @@ attach(struct ukfs *u, uint64_t offset, uint64_t size, const char *options)
 
 	error = puberr(rump_pub_etfs_register(u->u_dev, u->u_host,
 	    RUMP_ETFS_BLK, offset, size ? size : RUMP_ETFS_SIZE_ENDOFF,
-	    u->u_rdonly ? RUMP_ETFS_RDONLY : 0));
+	    (u->u_rdonly ? RUMP_ETFS_RDONLY : 0) | RUMP_ETFS_DECOMPRESS));
 	if (error != 0) {
 		ukfs_seterr(error, "%s: cannot attach the image: %s",
 		    u->u_image, strerror(error));

@@ -53,7 +53,7 @@ offline_begin(struct offline *o, const char *fstype, const char *image,
 	snprintf(o->dev, sizeof(o->dev), "/dev/ukfs%u", ukfs_next_index());
 	error = puberr(rump_pub_etfs_register(o->dev, w.host, RUMP_ETFS_BLK,
 	    offset, size ? size : RUMP_ETFS_SIZE_ENDOFF,
-	    rdonly ? RUMP_ETFS_RDONLY : 0));
+	    (rdonly ? RUMP_ETFS_RDONLY : 0) | RUMP_ETFS_DECOMPRESS));
 	ukfs_where_free(&w);
 	if (error != 0) {
 		ukfs_kernel_unlock();

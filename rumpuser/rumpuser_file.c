@@ -108,7 +108,7 @@ rumpuser_open(const char *path, int flags, int *fdp)
 	while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return errno;
-	{
+	if (flags & RUMPUSER_OPEN_DECOMPRESS) {
 		int error = cimg_attach(fd, oflags == O_RDWR);
 
 		if (error) {

@@ -64,6 +64,32 @@ printf 'ZZ' | dd of="$W/ent.img" bs=1 seek=$((1024 + 56)) conv=notrunc status=no
     grep -q "entry array CRC mismatch" "$W/err" && ok "damaged primary entries" ||
     fail "damaged primary entries: $(cat "$W/err")"
 same "$W/ent.img@1" "$W/ext2.img" "ext2 through the backup entries"
+# the FUSE daemons take the names too: a partition, and a gzip'ed
+# image (mounted read-only by itself)
+if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && command -v fusermount3 >/dev/null; then
+	M=$W/mnt
+	mkdir -p "$M"
+	"$BIN/ukfs-cp" -Rp "$W/ffs.img:/" "$W/bare" 2>/dev/null
+	for src in "$D@3" "$D%OFFSET:$((71680 * 512)),$((104448 * 512))%"; do
+		if "$BIN/rump_ffs" -o ro "$src" "$M" 2>"$W/err"; then
+			"$T/treecmp" "$M" "$W/bare" >"$W/cmp" 2>&1 &&
+			    ok "rump_ffs of $(basename "$src")" ||
+			    fail "rump_ffs of $src: $(head -3 "$W/cmp")"
+			fusermount3 -u "$M"
+		else
+			fail "rump_ffs $src: $(cat "$W/err")"
+		fi
+	done
+	gzip -c "$W/ext2.img" >"$W/e.gz"
+	if "$BIN/rump_ext2fs" "$W/e.gz" "$M" 2>"$W/err"; then
+		grep -q " $M .*\bro\b" /proc/mounts && ok "rump_ext2fs mounts a gzip'ed image read-only" ||
+		    fail "gzip'ed image mounted writable: $(grep " $M " /proc/mounts)"
+		fusermount3 -u "$M"
+	else
+		fail "rump_ext2fs of a gzip'ed image: $(cat "$W/err")"
+	fi
+fi
+
 # both damaged: no table (the protective MBR alone is listed)
 printf 'XXXX' | dd of="$W/ent.img" bs=1 seek=$((80 * 1024 * 1024 - 512 + 24)) conv=notrunc status=none
 refused "$W/ent.img@2" "no partition 2" "both GPT copies damaged"
