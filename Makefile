@@ -53,7 +53,7 @@ RUMPUSER_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard rumpuser/*.c))
 LIBUKFS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard libukfs/*.c))
 # The compressed-image decoders serve libukfs's own reads too (detection,
 # partition tables): the same sources, built again with hidden symbols.
-LIBUKFS_CIMG := rumpuser_cimg rumpuser_gz rumpuser_vndcomp
+LIBUKFS_CIMG := rumpuser_cimg rumpuser_gz rumpuser_gzcache rumpuser_vndcomp
 LIBUKFS_OBJS += $(patsubst %,$(B)/obj/libukfs-host/%.o,$(LIBUKFS_CIMG))
 UTILS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard utils/*.c))
 

@@ -15,18 +15,10 @@
 #include <zlib.h>
 
 #include "rumpuser_cimg.h"
+#include "rumpuser_gz.h"
 
 #define GZ_SPAN (1u << 20) /* output between access points */
-#define GZ_WIN  32768      /* deflate's window */
 #define GZ_IN   65536      /* input read at a time */
-
-struct gz_point {
-	uint64_t out;          /* its offset in the uncompressed data */
-	uint64_t in;           /* file offset of the next whole byte */
-	int bits;              /* bits of the byte before in not yet used */
-	unsigned char prev;    /* that byte */
-	unsigned char *window; /* GZ_WIN bytes; NULL at a member's start */
-};
 
 /* An inflater somewhere in the file. */
 struct gz_stream {
@@ -273,6 +265,7 @@ gz_extend(struct gz *g, uint64_t target)
 		g->wpos = (g->wpos + got) % GZ_WIN;
 		if (st->ended) {
 			g->complete = 1;
+			rumpuser_gzcache_save(g->fd, st->out, g->pts, g->npts);
 			break;
 		}
 		if (st->newmember) {
@@ -324,6 +317,14 @@ gz_open(int fd, uint64_t filesize, void **ctxp)
 	g->fsize = filesize;
 	g->crc = (uint32_t)crc32(0L, Z_NULL, 0);
 	error = gz_readhead(g, 0, &start);
+	if (error == 0 && rumpuser_gzcache_load(fd, &g->b.out, &g->pts,
+	                      &g->npts) == 0) {
+		/* indexed before: the whole index, and the size, are known */
+		g->cap = g->npts;
+		g->complete = 1;
+		*ctxp = g;
+		return 0;
+	}
 	if (error == 0)
 		error = gz_restart(&g->b, start, 0);
 	if (error == 0)

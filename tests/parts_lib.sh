@@ -30,6 +30,8 @@ finish() {
 [ -d "$SMALL" ] || { echo "FAIL: no fixture in $SMALL (run tests/run.sh)"; exit 1; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/ukfs-parts.XXXXXX")
 trap 'rm -rf "$W"' EXIT
+# gzip seek indexes are cached here, not in the user's ~/.cache
+export XDG_CACHE_HOME="$W/cache"
 
 # mkfs_all DIR: ext2.img, fat.img, ffs.img (little-endian UFS1) and
 # ffsbe.img (big-endian UFS2) of 16 MiB each in DIR.

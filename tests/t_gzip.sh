@@ -12,6 +12,22 @@ for fs in ext2 fat ffs ffsbe; do
 	same "$W/$fs.img.gz" "$W/$fs.img" "gzip'ed $fs"
 done
 
+# the seek index is cached under $XDG_CACHE_HOME, and a damaged cache
+# entry is not trusted
+n=$(ls "$XDG_CACHE_HOME/ukfs" 2>/dev/null | grep -c '^gz-.*\.idx$')
+[ "$n" -ge 4 ] && ok "$n seek indexes cached under \$XDG_CACHE_HOME" ||
+    fail "no seek indexes cached: $(ls -la "$XDG_CACHE_HOME" 2>&1)"
+for f in "$XDG_CACHE_HOME"/ukfs/gz-*.idx; do
+	head -c 3000 "$f" >"$f.t" && mv "$f.t" "$f"
+done
+same "$W/ffs.img.gz" "$W/ffs.img" "gzip'ed ffs with cut-short cache entries"
+for f in "$XDG_CACHE_HOME"/ukfs/gz-*.idx; do
+	printf '\377\377\377\377\377\377\377\377' | dd of="$f" bs=1 seek=72 conv=notrunc status=none
+done
+same "$W/ffs.img.gz" "$W/ffs.img" "gzip'ed ffs with a bad record in the cache"
+UKFS_GZ_CACHE=0 "$BIN/ukfs-cat" "$W/ext2.img.gz:/sizes/size-0000274433" | cmp -s - "$SMALL/sizes/size-0000274433" &&
+    ok "UKFS_GZ_CACHE=0" || fail "UKFS_GZ_CACHE=0"
+
 # several members: gzip(1) reads them as one stream, so do we
 split -b 5000000 "$W/ffs.img" "$W/piece."
 for p in "$W"/piece.*; do gzip -1 -c "$p"; done >"$W/multi.img.gz"
