@@ -81,8 +81,7 @@ main(int argc, char **argv)
 		if (rumpuser_cimg_pread(c, buf, 4096, 0, &done) != 0)
 			return 1;
 		t = now();
-		if (rumpuser_cimg_pread(c, buf, sizeof(buf), off, &done) !=
-		        0 ||
+		if (rumpuser_cimg_pread(c, buf, sizeof(buf), off, &done) != 0 ||
 		    done != sizeof(buf))
 			return 1;
 		tl[i] = now() - t;

@@ -27,7 +27,8 @@ push(struct ukfs_info_field **v, size_t *n, size_t *cap, const char *key,
 	if (*n == *cap) {
 		size_t c = *cap ? *cap * 2 : 32;
 
-		if (c > MAX_FIELDS || (t = realloc(*v, c * sizeof(*t))) == NULL) {
+		if (c > MAX_FIELDS ||
+		    (t = realloc(*v, c * sizeof(*t))) == NULL) {
 			free(value);
 			return -1;
 		}
@@ -90,8 +91,8 @@ fi_time(struct ukfs_fsinfo *fi, const char *key, int64_t t)
 }
 
 int
-fi_str(struct ukfs_fsinfo *fi, const char *key, const unsigned char *p,
-    size_t n)
+fi_str(
+    struct ukfs_fsinfo *fi, const char *key, const unsigned char *p, size_t n)
 {
 	char buf[256];
 	size_t i;
@@ -129,8 +130,9 @@ fi_read(const struct fi_io *io, uint64_t off, void *buf, size_t len)
 {
 	if (ukfs_himg_read(io->h, io->base + off, buf, len) == 0)
 		return 0;
-	ukfs_seterr(EUCLEAN, "%s: cannot read %zu bytes at byte %" PRIu64
-	    " of the file system", io->image, len, off);
+	ukfs_seterr(EUCLEAN,
+	    "%s: cannot read %zu bytes at byte %" PRIu64 " of the file system",
+	    io->image, len, off);
 	return -1;
 }
 
@@ -193,8 +195,8 @@ ukfs_fsinfo(const char *image, uint64_t offset, const char *fstype,
 	else if (strcmp(type, "cd9660") == 0)
 		rv = fsinfo_cd9660(&io, fi);
 	else {
-		ukfs_seterr(ENOTSUP, "%s: no superblock summary for %s",
-		    image, type);
+		ukfs_seterr(
+		    ENOTSUP, "%s: no superblock summary for %s", image, type);
 		rv = -1;
 	}
 	ukfs_himg_close(io.h);

@@ -10,8 +10,8 @@ int fi_text(struct ukfs_fsinfo *fi, const char *key, const char *fmt, ...)
 int fi_num(struct ukfs_fsinfo *fi, const char *key, uint64_t v);
 int fi_time(struct ukfs_fsinfo *fi, const char *key, int64_t t);
 /* A fixed-size on-disk string, trailing blanks and NULs dropped. */
-int fi_str(struct ukfs_fsinfo *fi, const char *key, const unsigned char *p,
-    size_t n);
+int fi_str(
+    struct ukfs_fsinfo *fi, const char *key, const unsigned char *p, size_t n);
 /* Start the next group row; group fields then go to it (fi_g*). */
 int fi_group(struct ukfs_fsinfo *fi);
 int fi_gnum(struct ukfs_fsinfo *fi, const char *key, uint64_t v);

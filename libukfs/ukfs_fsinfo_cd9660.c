@@ -33,8 +33,10 @@ fsinfo_cd9660(const struct fi_io *io, struct ukfs_fsinfo *fi)
 	if (fi_read(io, 16 * SECTOR, vd, sizeof(vd)) == -1)
 		return -1;
 	if (vd[0] != 1 || memcmp(vd + 1, "CD001", 5) != 0) {
-		ukfs_seterr(EUCLEAN, "%s: no primary volume descriptor at "
-		    "sector 16", io->image);
+		ukfs_seterr(EUCLEAN,
+		    "%s: no primary volume descriptor at "
+		    "sector 16",
+		    io->image);
 		return -1;
 	}
 	fi_str(fi, "System id", vd + 8, 32);

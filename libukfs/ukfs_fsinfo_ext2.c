@@ -20,22 +20,20 @@ struct feat {
 static const struct feat compat[] = {{0x1, "dir_prealloc"},
     {0x2, "imagic_inodes"}, {0x4, "has_journal"}, {0x8, "ext_attr"},
     {0x10, "resize_inode"}, {0x20, "dir_index"}, {0x40, "lazy_bg"},
-    {0x80, "snapshot_bitmap"}, {0x200, "sparse_super2"},
-    {0x400, "fast_commit"}, {0x800, "stable_inodes"},
-    {0x1000, "orphan_file"}};
-static const struct feat incompat[] = {{0x1, "compression"},
-    {0x2, "filetype"}, {0x4, "needs_recovery"}, {0x8, "journal_dev"},
-    {0x10, "meta_bg"}, {0x40, "extent"}, {0x80, "64bit"}, {0x100, "mmp"},
-    {0x200, "flex_bg"}, {0x400, "ea_inode"}, {0x1000, "dirdata"},
-    {0x2000, "metadata_csum_seed"}, {0x4000, "large_dir"},
-    {0x8000, "inline_data"}, {0x10000, "encrypt"}, {0x20000, "casefold"}};
+    {0x80, "snapshot_bitmap"}, {0x200, "sparse_super2"}, {0x400, "fast_commit"},
+    {0x800, "stable_inodes"}, {0x1000, "orphan_file"}};
+static const struct feat incompat[] = {{0x1, "compression"}, {0x2, "filetype"},
+    {0x4, "needs_recovery"}, {0x8, "journal_dev"}, {0x10, "meta_bg"},
+    {0x40, "extent"}, {0x80, "64bit"}, {0x100, "mmp"}, {0x200, "flex_bg"},
+    {0x400, "ea_inode"}, {0x1000, "dirdata"}, {0x2000, "metadata_csum_seed"},
+    {0x4000, "large_dir"}, {0x8000, "inline_data"}, {0x10000, "encrypt"},
+    {0x20000, "casefold"}};
 static const struct feat rocompat[] = {{0x1, "sparse_super"},
     {0x2, "large_file"}, {0x4, "btree_dir"}, {0x8, "huge_file"},
     {0x10, "uninit_bg"}, {0x20, "dir_nlink"}, {0x40, "extra_isize"},
     {0x100, "quota"}, {0x200, "bigalloc"}, {0x400, "metadata_csum"},
     {0x800, "replica"}, {0x1000, "read-only"}, {0x2000, "project"},
-    {0x4000, "shared_blocks"}, {0x8000, "verity"},
-    {0x10000, "orphan_present"}};
+    {0x4000, "shared_blocks"}, {0x8000, "verity"}, {0x10000, "orphan_present"}};
 
 /* dumpe2fs's order: compat, incompat, ro_compat; unknown bits as hex. */
 static void
@@ -65,11 +63,11 @@ features(char *buf, size_t len, uint32_t c, uint32_t i, uint32_t r)
 					name = sets[s].f[k].name;
 			if (o + 40 >= len)
 				return;
-			o += (size_t)(name ? snprintf(buf + o, len - o, "%s%s",
-			                          o ? " " : "", name) :
-			                     snprintf(buf + o, len - o,
-			                         "%sFEATURE_%s_%d", o ? " " : "",
-			                         sets[s].pfx, b));
+			o += (size_t)(name
+			        ? snprintf(buf + o, len - o, "%s%s",
+			              o ? " " : "", name)
+			        : snprintf(buf + o, len - o, "%sFEATURE_%s_%d",
+			              o ? " " : "", sets[s].pfx, b));
 		}
 	if (o == 0)
 		snprintf(buf, len, "(none)");
@@ -91,16 +89,18 @@ groups(const struct fi_io *io, struct ukfs_fsinfo *fi, const unsigned char *sb,
 	unsigned dsize = wide ? ukfs_le16(sb + 254) : 32;
 	uint64_t ng, g, gdt, start;
 
-	if (bpg == 0 || blocks <= first || (wide && (dsize < 64 || dsize > 1024 ||
-	                                                (dsize & (dsize - 1))))) {
-		ukfs_seterr(EUCLEAN, "%s: bad blocks per group or descriptor "
-		    "size in the superblock", io->image);
+	if (bpg == 0 || blocks <= first ||
+	    (wide && (dsize < 64 || dsize > 1024 || (dsize & (dsize - 1))))) {
+		ukfs_seterr(EUCLEAN,
+		    "%s: bad blocks per group or descriptor "
+		    "size in the superblock",
+		    io->image);
 		return -1;
 	}
 	ng = (blocks - first + bpg - 1) / bpg;
 	if (ng > MAX_GROUPS) {
-		ukfs_seterr(EUCLEAN, "%s: %" PRIu64 " block groups", io->image,
-		    ng);
+		ukfs_seterr(
+		    EUCLEAN, "%s: %" PRIu64 " block groups", io->image, ng);
 		return -1;
 	}
 	fi->group_kind = "block group";
@@ -113,17 +113,20 @@ groups(const struct fi_io *io, struct ukfs_fsinfo *fi, const unsigned char *sb,
 		fi_group(fi);
 		fi_gnum(fi, "group", g);
 		fi_gnum(fi, "first block", start);
-		fi_gnum(fi, "last block",
-		    (g + 1 == ng ? blocks : start + bpg) - 1);
+		fi_gnum(
+		    fi, "last block", (g + 1 == ng ? blocks : start + bpg) - 1);
 		fi_gnum(fi, "block bitmap", lo_hi(d, d + 0x20, wide));
 		fi_gnum(fi, "inode bitmap", lo_hi(d + 4, d + 0x24, wide));
 		fi_gnum(fi, "inode table", lo_hi(d + 8, d + 0x28, wide));
 		fi_gnum(fi, "free blocks",
-		    ukfs_le16(d + 12) | (wide ? (uint32_t)ukfs_le16(d + 0x2c) << 16 : 0));
+		    ukfs_le16(d + 12) |
+		        (wide ? (uint32_t)ukfs_le16(d + 0x2c) << 16 : 0));
 		fi_gnum(fi, "free inodes",
-		    ukfs_le16(d + 14) | (wide ? (uint32_t)ukfs_le16(d + 0x2e) << 16 : 0));
+		    ukfs_le16(d + 14) |
+		        (wide ? (uint32_t)ukfs_le16(d + 0x2e) << 16 : 0));
 		fi_gnum(fi, "directories",
-		    ukfs_le16(d + 16) | (wide ? (uint32_t)ukfs_le16(d + 0x30) << 16 : 0));
+		    ukfs_le16(d + 16) |
+		        (wide ? (uint32_t)ukfs_le16(d + 0x30) << 16 : 0));
 	}
 	return 0;
 }
@@ -131,8 +134,8 @@ groups(const struct fi_io *io, struct ukfs_fsinfo *fi, const unsigned char *sb,
 int
 fsinfo_ext2(const struct fi_io *io, struct ukfs_fsinfo *fi)
 {
-	static const char *const os[] = {"Linux", "Hurd", "Masix", "FreeBSD",
-	    "Lites"};
+	static const char *const os[] = {
+	    "Linux", "Hurd", "Masix", "FreeBSD", "Lites"};
 	unsigned char sb[1024], *u;
 	char feat[1024];
 	uint32_t logbs, bsize, state, errs, osid;
@@ -169,10 +172,13 @@ fsinfo_ext2(const struct fi_io *io, struct ukfs_fsinfo *fi)
 	    (state & 2) ? " with errors" : "");
 	errs = ukfs_le16(sb + 60);
 	fi_text(fi, "Errors behavior", "%s",
-	    errs == 1 ? "Continue" : errs == 2 ? "Remount read-only" :
-	    errs == 3 ? "Panic" : "Unknown");
+	    errs == 1       ? "Continue"
+	        : errs == 2 ? "Remount read-only"
+	        : errs == 3 ? "Panic"
+	                    : "Unknown");
 	osid = ukfs_le32(sb + 72);
-	fi_text(fi, "Filesystem OS type", "%s", osid < 5 ? os[osid] : "(unknown os)");
+	fi_text(fi, "Filesystem OS type", "%s",
+	    osid < 5 ? os[osid] : "(unknown os)");
 	fi_num(fi, "Inode count", ukfs_le32(sb));
 	fi_num(fi, "Block count", blocks);
 	fi_num(fi, "Reserved block count", lo_hi(sb + 8, sb + 0x154, wide));
@@ -188,8 +194,7 @@ fsinfo_ext2(const struct fi_io *io, struct ukfs_fsinfo *fi)
 	fi_num(fi, "Mount count", ukfs_le16(sb + 52));
 	fi_text(fi, "Maximum mount count", "%d", (int16_t)ukfs_le16(sb + 54));
 	fi_time(fi, "Last checked", ukfs_le32(sb + 64));
-	fi_num(fi, "Inode size",
-	    ukfs_le32(sb + 76) ? ukfs_le16(sb + 88) : 128);
+	fi_num(fi, "Inode size", ukfs_le32(sb + 76) ? ukfs_le16(sb + 88) : 128);
 	if (fi->nomem)
 		return 0;
 	return groups(io, fi, sb, blocks, bsize);

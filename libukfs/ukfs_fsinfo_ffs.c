@@ -26,20 +26,19 @@ static uint32_t
 g32(const struct ffs *f, const unsigned char *p)
 {
 	return f->be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	        (uint32_t)p[2] << 8 | p[3] :
-	               ukfs_le32(p);
+	        (uint32_t)p[2] << 8 | p[3]
+	             : ukfs_le32(p);
 }
 
 static uint64_t
 g64(const struct ffs *f, const unsigned char *p)
 {
-	return f->be ? (uint64_t)g32(f, p) << 32 | g32(f, p + 4) :
-	               (uint64_t)g32(f, p) | (uint64_t)g32(f, p + 4) << 32;
+	return f->be ? (uint64_t)g32(f, p) << 32 | g32(f, p + 4)
+	             : (uint64_t)g32(f, p) | (uint64_t)g32(f, p + 4) << 32;
 }
 
 static int
-cgs(const struct fi_io *io, struct ukfs_fsinfo *fi, const struct ffs *f,
-    uint64_t sbbase)
+cgs(const struct fi_io *io, struct ukfs_fsinfo *fi, const struct ffs *f)
 {
 	const unsigned char *sb = f->sb;
 	unsigned char cg[0xa8];
@@ -50,8 +49,10 @@ cgs(const struct fi_io *io, struct ukfs_fsinfo *fi, const struct ffs *f,
 
 	if (ncg == 0 || ncg > MAX_CG || fpg == 0 || fsize < 512 ||
 	    fsize > 65536) {
-		ukfs_seterr(EUCLEAN, "%s: bad cylinder-group geometry in the "
-		    "superblock", io->image);
+		ukfs_seterr(EUCLEAN,
+		    "%s: bad cylinder-group geometry in the "
+		    "superblock",
+		    io->image);
 		return -1;
 	}
 	fi->group_kind = "cylinder group";
@@ -62,7 +63,8 @@ cgs(const struct fi_io *io, struct ukfs_fsinfo *fi, const struct ffs *f,
 		if (fi_read(io, frag * fsize, cg, sizeof(cg)) == -1)
 			return -1;
 		if (g32(f, cg + 4) != CG_MAGIC || g32(f, cg + 12) != c) {
-			ukfs_seterr(EUCLEAN, "%s: cylinder group %" PRIu64
+			ukfs_seterr(EUCLEAN,
+			    "%s: cylinder group %" PRIu64
 			    " at fragment %" PRIu64 ": bad magic or number",
 			    io->image, c, frag);
 			return -1;
@@ -74,9 +76,9 @@ cgs(const struct fi_io *io, struct ukfs_fsinfo *fi, const struct ffs *f,
 		fi_gnum(fi, "free blocks", g32(f, cg + 0x1c));
 		fi_gnum(fi, "free inodes", g32(f, cg + 0x20));
 		fi_gnum(fi, "free fragments", g32(f, cg + 0x24));
-		fi_gnum(fi, "time", f->ufs2 ? g64(f, cg + 0x88) : g32(f, cg + 8));
+		fi_gnum(
+		    fi, "time", f->ufs2 ? g64(f, cg + 0x88) : g32(f, cg + 8));
 	}
-	(void)sbbase;
 	return 0;
 }
 
@@ -109,7 +111,8 @@ fsinfo_ffs(const struct fi_io *io, struct ukfs_fsinfo *fi)
 	flags = g32(&f, sb + 0x520);
 	if (!f.ufs2 || !(flags & 0x80))
 		flags = sb[211];
-	fi_text(fi, "magic", "0x%08" PRIx32 " (%s)", m, f.ufs2 ? "UFS2" : "UFS1");
+	fi_text(
+	    fi, "magic", "0x%08" PRIx32 " (%s)", m, f.ufs2 ? "UFS2" : "UFS1");
 	fi_text(fi, "byte order", "%s", f.be ? "big-endian" : "little-endian");
 	fi_num(fi, "superblock location", where[i]);
 	fi_time(fi, "last written",
@@ -118,7 +121,8 @@ fsinfo_ffs(const struct fi_io *io, struct ukfs_fsinfo *fi)
 	    g32(&f, sb + 148));
 	fi_num(fi, "cylinder groups", g32(&f, sb + 44));
 	fi_num(fi, "size", f.ufs2 ? g64(&f, sb + 0x438) : g32(&f, sb + 36));
-	fi_num(fi, "data size", f.ufs2 ? g64(&f, sb + 0x440) : g32(&f, sb + 40));
+	fi_num(
+	    fi, "data size", f.ufs2 ? g64(&f, sb + 0x440) : g32(&f, sb + 40));
 	fi_num(fi, "block size", g32(&f, sb + 48));
 	fi_num(fi, "fragment size", g32(&f, sb + 52));
 	fi_num(fi, "fragments per block", g32(&f, sb + 56));
@@ -145,5 +149,5 @@ fsinfo_ffs(const struct fi_io *io, struct ukfs_fsinfo *fi)
 	fi_str(fi, "volume name", sb + 680, 32);
 	if (fi->nomem)
 		return 0;
-	return cgs(io, fi, &f, where[i]);
+	return cgs(io, fi, &f);
 }

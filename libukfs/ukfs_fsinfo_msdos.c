@@ -74,8 +74,10 @@ fsinfo_msdos(const struct fi_io *io, struct ukfs_fsinfo *fi)
 	}
 	rootsecs = (rootents * 32 + bps - 1) / bps;
 	if ((uint64_t)rsvd + (uint64_t)nfats * fatsz + rootsecs >= total) {
-		ukfs_seterr(EUCLEAN, "%s: the FATs and root directory do not "
-		    "fit the volume", io->image);
+		ukfs_seterr(EUCLEAN,
+		    "%s: the FATs and root directory do not "
+		    "fit the volume",
+		    io->image);
 		return -1;
 	}
 	data = total - rsvd - nfats * fatsz - rootsecs;

@@ -45,8 +45,8 @@ struct ukfs_where {
  * inside the named partition.  -1 with ukfs_errmsg() for a bad name, a
  * missing partition or one that does not fit the image.
  */
-int ukfs_where(const char *name, uint64_t offset, uint64_t size,
-    struct ukfs_where *w);
+int ukfs_where(
+    const char *name, uint64_t offset, uint64_t size, struct ukfs_where *w);
 void ukfs_where_free(struct ukfs_where *w);
 
 /* Does name name an existing image, with or without a partition suffix? */
@@ -62,8 +62,8 @@ struct ukfs_partlist {
 
 int ukfs_part_add(struct ukfs_partlist *pl, const struct ukfs_part *p);
 /* 1 found, 0 not there, -1 error with ukfs_errmsg(); *protective: GPT */
-int ukfs_part_mbr(struct ukfs_himg *h, struct ukfs_partlist *pl,
-    int *protective);
+int ukfs_part_mbr(
+    struct ukfs_himg *h, struct ukfs_partlist *pl, int *protective);
 int ukfs_part_gpt(struct ukfs_himg *h, struct ukfs_partlist *pl);
 /* A disklabel near byte start (a NetBSD MBR partition, or 0). */
 int ukfs_part_disklabel(struct ukfs_himg *h, uint64_t start, unsigned number,

@@ -58,8 +58,8 @@ ukfs_part_read(struct ukfs_himg *h, struct ukfs_partlist *pl)
 	for (i = 0; i < nmbr; i++) {
 		if (strcmp(pl->v[i].typecode, "0xa9") != 0)
 			continue;
-		if (ukfs_part_disklabel(h, pl->v[i].offset, pl->v[i].number,
-		        pl) == -1)
+		if (ukfs_part_disklabel(
+		        h, pl->v[i].offset, pl->v[i].number, pl) == -1)
 			goto fail;
 	}
 	if (nmbr == 0 && ukfs_part_disklabel(h, 0, 0, pl) == -1)

@@ -21,17 +21,16 @@
 
 static const char *const fstypes[] = {"unused", "swap", "Version 6",
     "Version 7", "System V", "4.1BSD", "Eighth Edition", "4.2BSD", "MSDOS",
-    "4.4LFS", "unknown", "HPFS", "ISO9660", "boot", "ADOS", "HFS",
-    "FILECORE", "Linux Ext2", "NTFS", "RAID", "ccd", "jfs", "Apple UFS",
-    "vinum", "UDF", "SysVBFS", "EFS", "ZFS", "nilfs", "cgd", "MINIX FSv3"};
-
+    "4.4LFS", "unknown", "HPFS", "ISO9660", "boot", "ADOS", "HFS", "FILECORE",
+    "Linux Ext2", "NTFS", "RAID", "ccd", "jfs", "Apple UFS", "vinum", "UDF",
+    "SysVBFS", "EFS", "ZFS", "nilfs", "cgd", "MINIX FSv3"};
 
 static uint32_t
 get32(const unsigned char *p, int be)
 {
 	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	        (uint32_t)p[2] << 8 | p[3] :
-	            ukfs_le32(p);
+	        (uint32_t)p[2] << 8 | p[3]
+	          : ukfs_le32(p);
 }
 
 static unsigned
@@ -103,8 +102,8 @@ ukfs_part_disklabel(struct ukfs_himg *h, uint64_t start, unsigned number,
 		p.letter = (char)('a' + i);
 		snprintf(p.scheme, sizeof(p.scheme), "disklabel");
 		snprintf(p.type, sizeof(p.type), "%s",
-		    t < sizeof(fstypes) / sizeof(fstypes[0]) ? fstypes[t] :
-		                                               "unknown");
+		    t < sizeof(fstypes) / sizeof(fstypes[0]) ? fstypes[t]
+		                                             : "unknown");
 		snprintf(p.typecode, sizeof(p.typecode), "%u%s", t,
 		    be ? " (big-endian label)" : "");
 		p.offset = (uint64_t)poff * secsize;

@@ -45,8 +45,8 @@ guid_text(const unsigned char *g, char *out, size_t len)
 {
 	snprintf(out, len,
 	    "%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X",
-	    ukfs_le32(g), ukfs_le16(g + 4), ukfs_le16(g + 6), g[8], g[9],
-	    g[10], g[11], g[12], g[13], g[14], g[15]);
+	    ukfs_le32(g), ukfs_le16(g + 4), ukfs_le16(g + 6), g[8], g[9], g[10],
+	    g[11], g[12], g[13], g[14], g[15]);
 }
 
 /* The UTF-16LE name as UTF-8 (characters outside the BMP become '?'). */

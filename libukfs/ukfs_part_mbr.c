@@ -18,13 +18,25 @@ static const struct {
 	unsigned code;
 	const char *name;
 } mbr_types[] = {
-    {0x01, "FAT12"}, {0x04, "FAT16 <32M"}, {0x05, "Extended"},
-    {0x06, "FAT16"}, {0x07, "NTFS/exFAT"}, {0x0b, "W95 FAT32"},
-    {0x0c, "W95 FAT32 (LBA)"}, {0x0e, "W95 FAT16 (LBA)"},
-    {0x0f, "W95 Extended (LBA)"}, {0x82, "Linux swap"}, {0x83, "Linux"},
-    {0x85, "Linux extended"}, {0x8e, "Linux LVM"}, {0xa5, "FreeBSD"},
-    {0xa6, "OpenBSD"}, {0xa9, "NetBSD"}, {0xee, "GPT protective"},
-    {0xef, "EFI System"}, {0xfd, "Linux RAID"},
+    {0x01, "FAT12"},
+    {0x04, "FAT16 <32M"},
+    {0x05, "Extended"},
+    {0x06, "FAT16"},
+    {0x07, "NTFS/exFAT"},
+    {0x0b, "W95 FAT32"},
+    {0x0c, "W95 FAT32 (LBA)"},
+    {0x0e, "W95 FAT16 (LBA)"},
+    {0x0f, "W95 Extended (LBA)"},
+    {0x82, "Linux swap"},
+    {0x83, "Linux"},
+    {0x85, "Linux extended"},
+    {0x8e, "Linux LVM"},
+    {0xa5, "FreeBSD"},
+    {0xa6, "OpenBSD"},
+    {0xa9, "NetBSD"},
+    {0xee, "GPT protective"},
+    {0xef, "EFI System"},
+    {0xfd, "Linux RAID"},
 };
 
 static int
@@ -42,8 +54,8 @@ describe(struct ukfs_part *p, unsigned t)
 	snprintf(p->type, sizeof(p->type), "unknown");
 	for (i = 0; i < sizeof(mbr_types) / sizeof(mbr_types[0]); i++)
 		if (mbr_types[i].code == t)
-			snprintf(p->type, sizeof(p->type), "%s",
-			    mbr_types[i].name);
+			snprintf(
+			    p->type, sizeof(p->type), "%s", mbr_types[i].name);
 	snprintf(p->scheme, sizeof(p->scheme), "mbr");
 }
 
@@ -66,8 +78,8 @@ fat_boot(const unsigned char *s)
 
 /* The logical partitions of the extended partition at [ext, ext+len). */
 static int
-logicals(struct ukfs_himg *h, struct ukfs_partlist *pl, uint64_t ext,
-    uint64_t len)
+logicals(
+    struct ukfs_himg *h, struct ukfs_partlist *pl, uint64_t ext, uint64_t len)
 {
 	unsigned char s[SECTOR], *e;
 	struct ukfs_part p;
@@ -108,8 +120,7 @@ logicals(struct ukfs_himg *h, struct ukfs_partlist *pl, uint64_t ext,
 }
 
 int
-ukfs_part_mbr(struct ukfs_himg *h, struct ukfs_partlist *pl,
-    int *protective)
+ukfs_part_mbr(struct ukfs_himg *h, struct ukfs_partlist *pl, int *protective)
 {
 	unsigned char s[SECTOR], *e;
 	struct ukfs_part p;

@@ -127,20 +127,20 @@ find_part(const char *name, struct ukfs_himg *h, const struct parsed *ps,
 	have[0] = '\0';
 	for (i = 0; i < pl.n; i++) {
 		const struct ukfs_part *p = &pl.v[i];
-		int match = ps->kind == SUF_LABEL ?
-		    p->letter == ps->letter :
-		    p->letter == '\0' && p->number == ps->number;
+		int match = ps->kind == SUF_LABEL
+		    ? p->letter == ps->letter
+		    : p->letter == '\0' && p->number == ps->number;
 
 		if (hl + 8 < sizeof(have) &&
 		    (ps->kind == SUF_LABEL) == (p->letter != '\0')) {
 			if (p->letter)
 				hl += (size_t)snprintf(have + hl,
-				    sizeof(have) - hl, "%s%c",
-				    hl ? ", " : "", p->letter);
+				    sizeof(have) - hl, "%s%c", hl ? ", " : "",
+				    p->letter);
 			else
 				hl += (size_t)snprintf(have + hl,
-				    sizeof(have) - hl, "%s%u",
-				    hl ? ", " : "", p->number);
+				    sizeof(have) - hl, "%s%u", hl ? ", " : "",
+				    p->number);
 		}
 		if (!match || rv == 0)
 			continue;
@@ -166,8 +166,10 @@ find_part(const char *name, struct ukfs_himg *h, const struct parsed *ps,
 	}
 	if (rv == -1) {
 		if (ps->kind == SUF_LABEL)
-			ukfs_seterr(ENOENT, "%s: no disklabel partition %c "
-			    "(%s%s)", name, ps->letter,
+			ukfs_seterr(ENOENT,
+			    "%s: no disklabel partition %c "
+			    "(%s%s)",
+			    name, ps->letter,
 			    have[0] ? "have: " : "no disklabel found", have);
 		else
 			ukfs_seterr(ENOENT, "%s: no partition %u (%s%s)", name,
@@ -180,8 +182,8 @@ out:
 }
 
 int
-ukfs_where(const char *name, uint64_t offset, uint64_t size,
-    struct ukfs_where *w)
+ukfs_where(
+    const char *name, uint64_t offset, uint64_t size, struct ukfs_where *w)
 {
 	struct ukfs_himg *h;
 	struct parsed ps;
@@ -191,8 +193,10 @@ ukfs_where(const char *name, uint64_t offset, uint64_t size,
 	memset(w, 0, sizeof(*w));
 	rv = exists(name) ? 0 : parse(name, &ps);
 	if (rv == -1) {
-		ukfs_seterr(EINVAL, "%s: bad partition suffix (use IMAGE@N, "
-		    "IMAGE%%DISKLABEL:x%% or IMAGE%%OFFSET:START,END%%)", name);
+		ukfs_seterr(EINVAL,
+		    "%s: bad partition suffix (use IMAGE@N, "
+		    "IMAGE%%DISKLABEL:x%% or IMAGE%%OFFSET:START,END%%)",
+		    name);
 		return -1;
 	}
 	w->host = rv == 0 ? strdup(name) : strndup(name, ps.baselen);
@@ -202,8 +206,10 @@ ukfs_where(const char *name, uint64_t offset, uint64_t size,
 	}
 	if (rv == 1 && ps.kind == SUF_OFFSET) {
 		if (ps.end <= ps.start) {
-			ukfs_seterr(EINVAL, "%s: the end of the window must lie "
-			    "after its start", name);
+			ukfs_seterr(EINVAL,
+			    "%s: the end of the window must lie "
+			    "after its start",
+			    name);
 			goto fail;
 		}
 		poff = ps.start;
@@ -217,7 +223,8 @@ ukfs_where(const char *name, uint64_t offset, uint64_t size,
 			goto fail;
 	}
 	if (psize != 0 && (offset >= psize || size > psize - offset)) {
-		ukfs_seterr(EINVAL, "%s: offset %" PRIu64 " and size %" PRIu64
+		ukfs_seterr(EINVAL,
+		    "%s: offset %" PRIu64 " and size %" PRIu64
 		    " do not fit the partition (%" PRIu64 " bytes)",
 		    name, offset, size, psize);
 		goto fail;

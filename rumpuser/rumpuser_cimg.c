@@ -83,8 +83,8 @@ rumpuser_cimg_open(int fd, struct rumpuser_cimg **cp)
 }
 
 int
-rumpuser_cimg_pread(struct rumpuser_cimg *c, void *buf, size_t len,
-    uint64_t off, size_t *done)
+rumpuser_cimg_pread(
+    struct rumpuser_cimg *c, void *buf, size_t len, uint64_t off, size_t *done)
 {
 	int error;
 

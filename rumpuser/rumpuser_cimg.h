@@ -19,8 +19,8 @@ struct rumpuser_cimg_ops {
 	int (*sniff)(const unsigned char *head, size_t len);
 	/* errno value; *ctxp on success */
 	int (*open)(int fd, uint64_t filesize, void **ctxp);
-	int (*pread)(void *ctx, void *buf, size_t len, uint64_t off,
-	    size_t *done);
+	int (*pread)(
+	    void *ctx, void *buf, size_t len, uint64_t off, size_t *done);
 	int (*size)(void *ctx, uint64_t *sizep);
 	void (*close)(void *ctx);
 };
@@ -35,8 +35,8 @@ extern const struct rumpuser_cimg_ops rumpuser_cimg_vnd;
  */
 int rumpuser_cimg_open(int fd, struct rumpuser_cimg **cp);
 /* Reads are serialised per image; a short count means the end. */
-int rumpuser_cimg_pread(struct rumpuser_cimg *c, void *buf, size_t len,
-    uint64_t off, size_t *done);
+int rumpuser_cimg_pread(
+    struct rumpuser_cimg *c, void *buf, size_t len, uint64_t off, size_t *done);
 int rumpuser_cimg_size(struct rumpuser_cimg *c, uint64_t *sizep);
 const char *rumpuser_cimg_kind(const struct rumpuser_cimg *c);
 void rumpuser_cimg_close(struct rumpuser_cimg *c);
@@ -57,7 +57,6 @@ rumpuser_cimg_be64(const unsigned char *p)
 }
 
 /* pread that completes short transfers; 0 or an errno value. */
-int rumpuser_cimg_rd(int fd, void *buf, size_t len, uint64_t off,
-    size_t *done);
+int rumpuser_cimg_rd(int fd, void *buf, size_t len, uint64_t off, size_t *done);
 
 #endif /* _RUMPUSER_CIMG_H_ */

@@ -317,8 +317,8 @@ gz_open(int fd, uint64_t filesize, void **ctxp)
 	g->fsize = filesize;
 	g->crc = (uint32_t)crc32(0L, Z_NULL, 0);
 	error = gz_readhead(g, 0, &start);
-	if (error == 0 && rumpuser_gzcache_load(fd, &g->b.out, &g->pts,
-	                      &g->npts) == 0) {
+	if (error == 0 &&
+	    rumpuser_gzcache_load(fd, &g->b.out, &g->pts, &g->npts) == 0) {
 		/* indexed before: the whole index, and the size, are known */
 		g->cap = g->npts;
 		g->complete = 1;

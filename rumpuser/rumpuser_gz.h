@@ -25,10 +25,10 @@ struct gz_point {
  * (malloc'ed, windows too), *npts and *total; -1 when there is none or
  * it does not hold together.
  */
-int rumpuser_gzcache_load(int fd, uint64_t *total, struct gz_point **pts,
-    size_t *npts);
+int rumpuser_gzcache_load(
+    int fd, uint64_t *total, struct gz_point **pts, size_t *npts);
 /* Save a complete index; failures are silent (the cache is optional). */
-void rumpuser_gzcache_save(int fd, uint64_t total, const struct gz_point *pts,
-    size_t npts);
+void rumpuser_gzcache_save(
+    int fd, uint64_t total, const struct gz_point *pts, size_t npts);
 
 #endif /* _RUMPUSER_GZ_H_ */

@@ -18,8 +18,8 @@
 #include "rumpuser_cimg.h"
 #include "rumpuser_gz.h"
 
-#define MAGIC    "UKFSGZ01"
-#define MAX_PTS  (1u << 24)
+#define MAGIC   "UKFSGZ01"
+#define MAX_PTS (1u << 24)
 
 struct head {
 	char magic[8];
@@ -74,14 +74,14 @@ rd(int fd, void *buf, size_t len)
 
 	return rumpuser_cimg_rd(fd, buf, len, (uint64_t)lseek(fd, 0, SEEK_CUR),
 	           &done) == 0 &&
-	        done == len && lseek(fd, (off_t)len, SEEK_CUR) != -1 ?
-	    0 :
-	    -1;
+	        done == len && lseek(fd, (off_t)len, SEEK_CUR) != -1
+	    ? 0
+	    : -1;
 }
 
 int
-rumpuser_gzcache_load(int fd, uint64_t *total, struct gz_point **pts,
-    size_t *npts)
+rumpuser_gzcache_load(
+    int fd, uint64_t *total, struct gz_point **pts, size_t *npts)
 {
 	struct head want, h;
 	struct gz_point *p = NULL;
@@ -109,8 +109,9 @@ rumpuser_gzcache_load(int fd, uint64_t *total, struct gz_point **pts,
 		p[i].in = r.in;
 		p[i].bits = r.bits;
 		p[i].prev = r.prev;
-		if (r.haswin && ((p[i].window = malloc(GZ_WIN)) == NULL ||
-		                    rd(cfd, p[i].window, GZ_WIN) == -1))
+		if (r.haswin &&
+		    ((p[i].window = malloc(GZ_WIN)) == NULL ||
+		        rd(cfd, p[i].window, GZ_WIN) == -1))
 			goto bad;
 	}
 	close(cfd);
@@ -128,8 +129,8 @@ bad:
 }
 
 void
-rumpuser_gzcache_save(int fd, uint64_t total, const struct gz_point *pts,
-    size_t npts)
+rumpuser_gzcache_save(
+    int fd, uint64_t total, const struct gz_point *pts, size_t npts)
 {
 	struct head h;
 	struct rec r;

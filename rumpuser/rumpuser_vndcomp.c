@@ -21,8 +21,8 @@ struct vnd {
 	int fd;
 	uint32_t bsize;
 	uint32_t nblocks;
-	uint64_t *offs;  /* nblocks + 1 */
-	uint64_t size;   /* uncompressed */
+	uint64_t *offs;      /* nblocks + 1 */
+	uint64_t size;       /* uncompressed */
 	unsigned char *zbuf; /* one compressed block */
 	unsigned char *blk;  /* the cached decoded block */
 	int64_t cached;      /* its number, -1 none */
@@ -111,8 +111,9 @@ vnd_open(int fd, uint64_t filesize, void **ctxp)
 		    (i > 0 && v->offs[i] <= v->offs[i - 1]))
 			goto bad;
 		/* a zlib stream of a block is never much larger than it */
-		if (i > 0 && v->offs[i] - v->offs[i - 1] >
-		    (uint64_t)v->bsize + v->bsize / 8 + 1024)
+		if (i > 0 &&
+		    v->offs[i] - v->offs[i - 1] >
+		        (uint64_t)v->bsize + v->bsize / 8 + 1024)
 			goto bad;
 		if (i > 0 && v->offs[i] - v->offs[i - 1] > maxz)
 			maxz = v->offs[i] - v->offs[i - 1];

@@ -65,26 +65,27 @@ main(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 2 || npart < 1 || npart > 22) {
-		fprintf(stderr, "usage: mkdisklabel [-B] [-s secsize] "
+		fprintf(stderr,
+		    "usage: mkdisklabel [-B] [-s secsize] "
 		    "FILE BYTEOFF L:START:SIZE:TYPE ...\n");
 		return 2;
 	}
 	memset(l, 0, sizeof(l));
 	put32(l, DL_MAGIC);
-	put16(l + 4, 1);         /* d_type: a SCSI-ish disk */
+	put16(l + 4, 1); /* d_type: a SCSI-ish disk */
 	memcpy(l + 8, "ukfs-test", 9);
-	put32(l + 40, secsize);  /* d_secsize */
-	put32(l + 44, 32);       /* d_nsectors */
-	put32(l + 48, 64);       /* d_ntracks */
-	put32(l + 52, 100);      /* d_ncylinders */
-	put32(l + 56, 32 * 64);  /* d_secpercyl */
+	put32(l + 40, secsize); /* d_secsize */
+	put32(l + 44, 32);      /* d_nsectors */
+	put32(l + 48, 64);      /* d_ntracks */
+	put32(l + 52, 100);     /* d_ncylinders */
+	put32(l + 56, 32 * 64); /* d_secpercyl */
 	put32(l + 60, 32 * 64 * 100);
-	put16(l + 72, 3600);     /* d_rpm */
-	put16(l + 74, 1);        /* d_interleave */
+	put16(l + 72, 3600); /* d_rpm */
+	put16(l + 74, 1);    /* d_interleave */
 	put32(l + 132, DL_MAGIC);
 	put16(l + 138, npart);
-	put32(l + 140, 8192);    /* d_bbsize */
-	put32(l + 144, 65536);   /* d_sbsize */
+	put32(l + 140, 8192);  /* d_bbsize */
+	put32(l + 144, 65536); /* d_sbsize */
 	for (i = (unsigned)optind + 2; i < (unsigned)argc; i++) {
 		char letter;
 		unsigned long start, size;
@@ -92,10 +93,10 @@ main(int argc, char **argv)
 		unsigned char *e;
 
 		if (sscanf(argv[i], "%c:%lu:%lu:%u", &letter, &start, &size,
-		        &type) != 4 || letter < 'a' ||
-		    (unsigned)(letter - 'a') >= npart) {
-			fprintf(stderr, "mkdisklabel: bad partition %s\n",
-			    argv[i]);
+		        &type) != 4 ||
+		    letter < 'a' || (unsigned)(letter - 'a') >= npart) {
+			fprintf(
+			    stderr, "mkdisklabel: bad partition %s\n", argv[i]);
 			return 2;
 		}
 		e = l + 148 + 16 * (letter - 'a');
@@ -110,7 +111,8 @@ main(int argc, char **argv)
 	put16(l + 136, sum);
 	off = atoll(argv[optind + 1]);
 	fd = open(argv[optind], O_WRONLY);
-	if (fd == -1 || pwrite(fd, l, 148 + 16 * npart, (off_t)off) !=
+	if (fd == -1 ||
+	    pwrite(fd, l, 148 + 16 * npart, (off_t)off) !=
 	        (ssize_t)(148 + 16 * npart)) {
 		perror(argv[optind]);
 		return 1;

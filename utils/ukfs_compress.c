@@ -64,8 +64,8 @@ pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 
 /* Read exactly len bytes (fewer at the end: the rest is zeros). */
 static int
-read_block(struct ukfs_raw *r, const char *in, unsigned char *buf,
-    size_t len, uint64_t off)
+read_block(struct ukfs_raw *r, const char *in, unsigned char *buf, size_t len,
+    uint64_t off)
 {
 	ssize_t n = ukfs_raw_pread(r, buf, len, off);
 
@@ -167,8 +167,9 @@ do_decompress(const char *in, const char *out)
 		warnmsg("%s", ukfs_errmsg());
 		return -1;
 	}
-	fd = strcmp(out, "-") == 0 ? STDOUT_FILENO :
-	    open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = strcmp(out, "-") == 0
+	    ? STDOUT_FILENO
+	    : open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd == -1) {
 		warnmsg("%s: %s", out, strerror(errno));
 		ukfs_raw_close(r);
@@ -232,8 +233,8 @@ ukfs_compress_main(int argc, char **argv)
 		usage_exit(compress_usage);
 	if (dflag)
 		return do_decompress(argv[optind], argv[optind + 1]) ? 1 : 0;
-	return do_compress(argv[optind], argv[optind + 1], (uint32_t)bsize,
-	           level) ?
-	    1 :
-	    0;
+	return do_compress(
+	           argv[optind], argv[optind + 1], (uint32_t)bsize, level)
+	    ? 1
+	    : 0;
 }

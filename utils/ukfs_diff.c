@@ -25,8 +25,13 @@ static const char diff_usage[] =
     "  -x: ignore mode, owner, size, mtime, target, device or content\n";
 
 enum {
-	F_MODE = 1, F_OWNER = 2, F_SIZE = 4, F_MTIME = 8, F_TARGET = 16,
-	F_DEVICE = 32, F_CONTENT = 64
+	F_MODE = 1,
+	F_OWNER = 2,
+	F_SIZE = 4,
+	F_MTIME = 8,
+	F_TARGET = 16,
+	F_DEVICE = 32,
+	F_CONTENT = 64
 };
 
 struct diff {
@@ -39,8 +44,7 @@ struct diff {
 	int trouble;
 };
 
-static void
-report(struct diff *d, const char *rel, const char *fmt, ...)
+static void report(struct diff *d, const char *rel, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -68,10 +72,14 @@ trouble(struct diff *d, int i, const char *rel, int error)
 static const char *
 type_name(mode_t m)
 {
-	return S_ISREG(m) ? "regular file" : S_ISDIR(m) ? "directory" :
-	    S_ISLNK(m)    ? "symbolic link" : S_ISBLK(m) ? "block device" :
-	    S_ISCHR(m)    ? "character device" : S_ISFIFO(m) ? "fifo" :
-	    S_ISSOCK(m)   ? "socket" : "unknown";
+	return S_ISREG(m) ? "regular file"
+	    : S_ISDIR(m)  ? "directory"
+	    : S_ISLNK(m)  ? "symbolic link"
+	    : S_ISBLK(m)  ? "block device"
+	    : S_ISCHR(m)  ? "character device"
+	    : S_ISFIFO(m) ? "fifo"
+	    : S_ISSOCK(m) ? "socket"
+	                  : "unknown";
 }
 
 /* Compare two regular files' bytes; both are open. */
@@ -129,8 +137,8 @@ cmp_links(struct diff *d, const int dfd[2], const char *const name[2],
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		n = side_readlinkat(&d->s[i], dfd[i], name[i], t[i],
-		    sizeof(t[i]) - 1);
+		n = side_readlinkat(
+		    &d->s[i], dfd[i], name[i], t[i], sizeof(t[i]) - 1);
 		if (n == -1) {
 			trouble(d, i, rel, errno);
 			return;
@@ -196,8 +204,7 @@ cmp_node(struct diff *d, const int dfd[2], const char *const name[2],
 			report(d, rel, "content differs");
 		else
 			cmp_files(d, dfd, name, rel);
-	}
-	else if (S_ISDIR(st[0].st_mode))
+	} else if (S_ISDIR(st[0].st_mode))
 		cmp_dirs(d, dfd, name, rel, top);
 }
 
@@ -254,8 +261,8 @@ join(const char *rel, const char *name)
 	char *p = malloc(n + strlen(name) + 2);
 
 	if (p != NULL)
-		sprintf(p, "%s%s%s", rel, n && rel[n - 1] == '/' ? "" : "/",
-		    name);
+		sprintf(
+		    p, "%s%s%s", rel, n && rel[n - 1] == '/' ? "" : "/", name);
 	return p;
 }
 
@@ -293,8 +300,8 @@ cmp_dirs(struct diff *d, const int dfd[2], const char *const name[2],
 			report(d, sub, "only in %s", d->label[1]);
 			b++;
 		} else {
-			const int sfd[2] = {side_dirfd(dir[0]),
-			    side_dirfd(dir[1])};
+			const int sfd[2] = {
+			    side_dirfd(dir[0]), side_dirfd(dir[1])};
 			const char *const sn[2] = {v[0][a], v[1][b]};
 
 			cmp_node(d, sfd, sn, sub, 0);
@@ -315,8 +322,8 @@ out:
 
 /* An operand: a host directory, else IMAGE[:PATH]. */
 static int
-open_side(struct diff *d, int i, const char *operand,
-    const struct common_opts *co)
+open_side(
+    struct diff *d, int i, const char *operand, const struct common_opts *co)
 {
 	struct ukfs_spec spec;
 	struct stat st;

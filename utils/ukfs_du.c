@@ -23,7 +23,7 @@ struct du {
 	int aflag, bflag, hflag, sflag;
 	uint64_t *sums; /* a total per directory being walked */
 	size_t nsums, capsums;
-	ino_t *seen;    /* hash set of multiply linked inodes counted */
+	ino_t *seen; /* hash set of multiply linked inodes counted */
 	size_t nseen, capseen;
 	int status;
 };
@@ -216,8 +216,8 @@ ukfs_du_main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (path_operands(argc - optind, argv + optind, 0, &image, &paths,
-	        &n) == -1)
+	if (path_operands(
+	        argc - optind, argv + optind, 0, &image, &paths, &n) == -1)
 		usage_exit(du_usage);
 	d.side.image = image;
 	d.side.u = mount_image(image, &co, UKFS_RDONLY);

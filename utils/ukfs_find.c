@@ -27,17 +27,28 @@ static const char find_usage[] =
     "             -mindepth N -maxdepth N\n";
 
 enum op {
-	P_NAME, P_INAME, P_TYPE, P_SIZE, P_NEWER, P_MTIME, P_PRINT, P_PRINT0, P_LS,
-	P_TRUE, P_NOT, P_AND, P_OR
+	P_NAME,
+	P_INAME,
+	P_TYPE,
+	P_SIZE,
+	P_NEWER,
+	P_MTIME,
+	P_PRINT,
+	P_PRINT0,
+	P_LS,
+	P_TRUE,
+	P_NOT,
+	P_AND,
+	P_OR
 };
 
 struct node {
 	enum op op;
 	struct node *l, *r;
-	const char *s;         /* pattern, type letters */
-	int cmp;               /* -1 less, 0 exactly, 1 more */
-	uint64_t n, unit;      /* -size, -mtime */
-	struct timespec t;     /* -newer */
+	const char *s;     /* pattern, type letters */
+	int cmp;           /* -1 less, 0 exactly, 1 more */
+	uint64_t n, unit;  /* -size, -mtime */
+	struct timespec t; /* -newer */
 };
 
 struct find {
@@ -78,8 +89,7 @@ free_node(struct node *n)
 	free(n);
 }
 
-static void __attribute__((noreturn))
-bad(const char *what, const char *arg)
+static void __attribute__((noreturn)) bad(const char *what, const char *arg)
 {
 	warnmsg("%s%s%s", what, arg ? ": " : "", arg ? arg : "");
 	exit(1);
@@ -133,8 +143,7 @@ ref_time(struct find *f, struct node *n, const char *file)
 static struct node *
 parse_primary(struct find *f)
 {
-	static const uint64_t smult[] = {1, 2, 512, 1024, 1048576,
-	    1073741824};
+	static const uint64_t smult[] = {1, 2, 512, 1024, 1048576, 1073741824};
 	const char *a = next_arg(f, "expression");
 	struct node *n;
 
@@ -217,8 +226,9 @@ parse_or(struct find *f)
 {
 	struct node *n = parse_and(f);
 
-	while (f->pos < f->argc && (strcmp(f->argv[f->pos], "-o") == 0 ||
-	                               strcmp(f->argv[f->pos], "-or") == 0)) {
+	while (f->pos < f->argc &&
+	    (strcmp(f->argv[f->pos], "-o") == 0 ||
+	        strcmp(f->argv[f->pos], "-or") == 0)) {
 		f->pos++;
 		n = mknode(P_OR, n, parse_and(f));
 	}
@@ -228,17 +238,22 @@ parse_or(struct find *f)
 static int
 has_action(const struct node *n)
 {
-	return n != NULL && (n->op == P_PRINT || n->op == P_PRINT0 ||
-	                        n->op == P_LS ||
-	                        has_action(n->l) || has_action(n->r));
+	return n != NULL &&
+	    (n->op == P_PRINT || n->op == P_PRINT0 || n->op == P_LS ||
+	        has_action(n->l) || has_action(n->r));
 }
 
 static int
 type_matches(const char *letters, mode_t m)
 {
-	char c = S_ISREG(m) ? 'f' : S_ISDIR(m) ? 'd' : S_ISLNK(m) ? 'l' :
-	    S_ISBLK(m)       ? 'b' : S_ISCHR(m) ? 'c' : S_ISFIFO(m) ? 'p' :
-	    S_ISSOCK(m)      ? 's' : '?';
+	char c = S_ISREG(m) ? 'f'
+	    : S_ISDIR(m)    ? 'd'
+	    : S_ISLNK(m)    ? 'l'
+	    : S_ISBLK(m)    ? 'b'
+	    : S_ISCHR(m)    ? 'c'
+	    : S_ISFIFO(m)   ? 'p'
+	    : S_ISSOCK(m)   ? 's'
+	                    : '?';
 
 	return strchr(letters, c) != NULL;
 }
@@ -249,8 +264,9 @@ num_matches(const struct node *n, uint64_t v)
 {
 	uint64_t units = v / n->unit + (v % n->unit != 0);
 
-	return n->cmp > 0 ? units > n->n : n->cmp < 0 ? units < n->n :
-	                                                units == n->n;
+	return n->cmp > 0 ? units > n->n
+	    : n->cmp < 0  ? units < n->n
+	                  : units == n->n;
 }
 
 static void
@@ -277,8 +293,8 @@ print_ls(struct walk *w, int dirfd, const char *name, const struct stat *st)
 		printf("%8" PRIuMAX, (uintmax_t)st->st_size);
 	printf(" %s %s", tbuf, w->path.p);
 	if (S_ISLNK(st->st_mode)) {
-		n = side_readlinkat(w->side, dirfd, name, target,
-		    sizeof(target) - 1);
+		n = side_readlinkat(
+		    w->side, dirfd, name, target, sizeof(target) - 1);
 		if (n >= 0) {
 			target[n] = '\0';
 			printf(" -> %s", target);
@@ -309,8 +325,9 @@ eval(const struct node *n, struct walk *w, int dirfd, const char *name,
 		int64_t age = (int64_t)f->now - (int64_t)st->st_mtime;
 		uint64_t days = age > 0 ? (uint64_t)age / 86400 : 0;
 
-		return n->cmp > 0 ? days > n->n : n->cmp < 0 ? days < n->n :
-		                                              days == n->n;
+		return n->cmp > 0 ? days > n->n
+		    : n->cmp < 0  ? days < n->n
+		                  : days == n->n;
 	}
 	case P_NEWER:
 		return st->st_mtim.tv_sec > n->t.tv_sec ||

@@ -79,7 +79,8 @@ info_eltorito(const char *image, int json)
 		    (unsigned long)cat);
 		for (i = 0; i < n; i++) {
 			printf("%s\n    {\"platform\": ", i ? "," : "");
-			json_str(boot_platform(e[i].platform, pbuf, sizeof(pbuf)));
+			json_str(
+			    boot_platform(e[i].platform, pbuf, sizeof(pbuf)));
 			printf(", \"bootable\": %s, \"media\": ",
 			    e[i].bootable ? "true" : "false");
 			json_str(boot_media(e[i].media));
@@ -159,8 +160,8 @@ print_fsinfo(const struct ukfs_fsinfo *fi, int json)
 		for (g = 0; g < fi->ngroups; g++) {
 			printf("%s\n    {", g ? "," : "");
 			for (i = 0; i < fi->per_group; i++)
-				json_field(&fi->groups[g * fi->per_group + i],
-				    i == 0);
+				json_field(
+				    &fi->groups[g * fi->per_group + i], i == 0);
 			printf("}");
 		}
 		printf("\n  ]}");
@@ -302,8 +303,8 @@ ukfs_info_main(int argc, char **argv)
 	for (i = optind; i < argc; i++) {
 		if (i > optind)
 			printf(json ? ",\n" : "\n");
-		if ((parts ? parts_print(argv[i]) :
-		             info_one(argv[i], &co, json)) == -1)
+		if ((parts ? parts_print(argv[i])
+		           : info_one(argv[i], &co, json)) == -1)
 			status = 1;
 	}
 	if (json && !parts)

@@ -16,8 +16,7 @@ static const char parts_usage[] = "usage: ukfs-parts image ...\n";
 
 /* The file system in [offset, ...) of host, or why there is none. */
 static void
-fs_of(const char *host, uint64_t offset, int container, char *buf,
-    size_t len)
+fs_of(const char *host, uint64_t offset, int container, char *buf, size_t len)
 {
 	if (container) {
 		snprintf(buf, len, "(extended)");
@@ -26,7 +25,9 @@ fs_of(const char *host, uint64_t offset, int container, char *buf,
 	if (ukfs_detect(host, offset, buf, len) == 0)
 		return;
 	snprintf(buf, len, "%s",
-	    errno == ENODEV ? "-" : errno == EINVAL ? "ambiguous" : "?");
+	    errno == ENODEV       ? "-"
+	        : errno == EINVAL ? "ambiguous"
+	                          : "?");
 }
 
 int
@@ -59,9 +60,9 @@ parts_print(const char *image)
 			    p[i].letter);
 		else
 			snprintf(addr, sizeof(addr), "@%u", p[i].number);
-		fs_of(host, base + p[i].offset, p[i].container, fs,
-		    sizeof(fs));
-		printf("%-16s %-9s %14" PRIu64 " %14" PRIu64 " %-26.26s %-10s %s\n",
+		fs_of(host, base + p[i].offset, p[i].container, fs, sizeof(fs));
+		printf("%-16s %-9s %14" PRIu64 " %14" PRIu64
+		       " %-26.26s %-10s %s\n",
 		    addr, p[i].scheme, p[i].offset, p[i].size, p[i].type, fs,
 		    p[i].name);
 	}
