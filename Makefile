@@ -55,6 +55,10 @@ USER_CFLAGS := $(CFLAGS_COMMON) -D_GNU_SOURCE -DUKFS_VERSION='"$(VERSION)"' -Iin
 
 RUMPUSER_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard rumpuser/*.c))
 LIBUKFS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard libukfs/*.c))
+# The compressed-image decoders serve libukfs's own reads too (detection,
+# partition tables): the same sources, built again with hidden symbols.
+LIBUKFS_CIMG := rumpuser_cimg rumpuser_gz rumpuser_gzcache rumpuser_vndcomp
+LIBUKFS_OBJS += $(patsubst %,$(B)/obj/libukfs-host/%.o,$(LIBUKFS_CIMG))
 UTILS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard utils/*.c))
 
 GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
@@ -65,7 +69,7 @@ GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
 LIBRUMP := $(B)/lib/librump.so
 LIBUKFS := $(B)/lib/libukfs.so
 UKFS	:= $(B)/bin/ukfs
-TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info
+TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info parts compress find du diff
 TOOL_LINKS := $(addprefix $(B)/bin/ukfs-,$(TOOLS))
 # Programs and libraries find the libraries beside them in the build tree
 # and in $(PREFIX)/lib; a package build empties both (RPATH= LIBRPATH=).
@@ -120,6 +124,10 @@ $(B)/obj/libukfs/%.o: libukfs/%.c | $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
+$(B)/obj/libukfs-host/%.o: rumpuser/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -fvisibility=hidden -c -o $@ $<
+
 $(B)/obj/utils/%.o: utils/%.c | $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Ilibukfs -c -o $@ $<
@@ -137,13 +145,13 @@ $(LIBUKFS): $(LIBUKFS_OBJS) $(LIBRUMP) libukfs/libukfs.map
 	$(CC) -shared -o $@ -Wl,-soname,libukfs.so.$(SOMAJOR) \
 	    -Wl,--version-script=libukfs/libukfs.map \
 	    -Wl,--no-undefined $(LIBUKFS_OBJS) -L$(B)/lib -lrump \
-	    $(LDFLAGS_COMMON) $(LIBRPATH) -lpthread
+	    $(LDFLAGS_COMMON) $(LIBRPATH) -lz -lpthread
 	ln -sf libukfs.so $(B)/lib/libukfs.so.$(SOMAJOR)
 
 $(UKFS): $(UTILS_OBJS) $(LIBUKFS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $(UTILS_OBJS) -L$(B)/lib -lukfs -lrump $(LDFLAGS_COMMON) \
-	    $(RPATH)
+	    $(RPATH) -lz
 
 $(TOOL_LINKS): $(UKFS)
 	ln -sf ukfs $@

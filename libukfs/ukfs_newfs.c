@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ukfs_img.h"
 #include "ukfs_int.h"
 
 /* rump_pub_* return an errno value; some return -1 and set errno. */
@@ -30,6 +31,7 @@ static int
 offline_begin(struct offline *o, const char *fstype, const char *image,
     uint64_t offset, uint64_t size, int rdonly)
 {
+	struct ukfs_where w;
 	int error;
 
 	ukfs_clearerr();
@@ -37,18 +39,22 @@ offline_begin(struct offline *o, const char *fstype, const char *image,
 		ukfs_seterr(EINVAL, "no image given");
 		return -1;
 	}
-	if (ukfs_init() == -1 ||
-	    ukfs_choose_type(image, fstype, offset, o->type, sizeof(o->type)) ==
-	        -1)
+	if (ukfs_init() == -1 || ukfs_where(image, offset, size, &w) == -1)
 		return -1;
-	o->fd = ukfs_open_image(image, offset, rdonly, 0);
-	if (o->fd == -1)
+	offset = w.offset;
+	size = w.size;
+	if (ukfs_choose_type(w.host, fstype, offset, o->type,
+	        sizeof(o->type)) == -1 ||
+	    (o->fd = ukfs_open_image(w.host, offset, rdonly, 0)) == -1) {
+		ukfs_where_free(&w);
 		return -1;
+	}
 	ukfs_kernel_lock();
 	snprintf(o->dev, sizeof(o->dev), "/dev/ukfs%u", ukfs_next_index());
-	error = puberr(rump_pub_etfs_register(o->dev, image, RUMP_ETFS_BLK,
+	error = puberr(rump_pub_etfs_register(o->dev, w.host, RUMP_ETFS_BLK,
 	    offset, size ? size : RUMP_ETFS_SIZE_ENDOFF,
-	    rdonly ? RUMP_ETFS_RDONLY : 0));
+	    (rdonly ? RUMP_ETFS_RDONLY : 0) | RUMP_ETFS_DECOMPRESS));
+	ukfs_where_free(&w);
 	if (error != 0) {
 		ukfs_kernel_unlock();
 		close(o->fd);

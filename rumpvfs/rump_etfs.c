@@ -27,8 +27,11 @@ rump_etfs_register(const char *key, const char *hostpath,
 
 	if (ftype != RUMP_ETFS_BLK || key == NULL || key[0] != '/')
 		return EINVAL;
-	error = rumpuser_open(hostpath, (flags & RUMP_ETFS_RDONLY) ?
-	    RUMPUSER_OPEN_RDONLY : RUMPUSER_OPEN_RDWR, &fd);
+	error = rumpuser_open(hostpath,
+	    ((flags & RUMP_ETFS_RDONLY) ? RUMPUSER_OPEN_RDONLY :
+	                                  RUMPUSER_OPEN_RDWR) |
+	        ((flags & RUMP_ETFS_DECOMPRESS) ? RUMPUSER_OPEN_DECOMPRESS : 0),
+	    &fd);
 	if (error)
 		return error;
 	error = rumpuser_getfilesize(fd, &hostsize);

@@ -441,9 +441,26 @@ int
 image_prepare(const char *image, uint64_t size, int fresh, int *created)
 {
 	struct stat st;
-	int fd;
+	uint64_t poff, psize;
+	char *host;
+	int fd, part;
 
 	*created = 0;
+	/* a partition (IMAGE@N, ...): the table sets its size, not we */
+	if (access(image, F_OK) == -1 &&
+	    ukfs_resolve(image, &host, &poff, &psize) == 0) {
+		part = strcmp(host, image) != 0;
+		free(host);
+		if (part && psize != 0 && size > psize) {
+			warnmsg("%s: the partition (%llu bytes) is smaller "
+			        "than the %llu bytes needed",
+			    image, (unsigned long long)psize,
+			    (unsigned long long)size);
+			return -1;
+		}
+		if (part)
+			return 0;
+	}
 	fd = open(image, O_RDWR | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT) {
 		fd = open(image, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);

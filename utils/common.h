@@ -144,5 +144,13 @@ int ukfs_newfs_main(int argc, char **argv);
 int ukfs_makefs_main(int argc, char **argv);
 int ukfs_fsck_main(int argc, char **argv);
 int ukfs_info_main(int argc, char **argv);
+int ukfs_parts_main(int argc, char **argv);
+int ukfs_compress_main(int argc, char **argv);
+int ukfs_find_main(int argc, char **argv);
+int ukfs_du_main(int argc, char **argv);
+int ukfs_diff_main(int argc, char **argv);
+
+/* The partition listing of ukfs-parts (also ukfs-info -p); -1 after a message. */
+int parts_print(const char *image);
 
 #endif /* _UKFS_UTILS_COMMON_H_ */

@@ -121,7 +121,33 @@ static const struct tool {
             "0 clean, 1 repaired, 4 problems left, 8 not checked, 16 usage "
             "error"}},
     {"info", ukfs_info_main,
-        {"Describe the file systems of images: type, label, size, use.", "",
+        {"Describe the file systems of images: type, label, size, use.",
+            "  -p            list the partitions of a disk image\n"
+            "  --json        print JSON: superblock and group summaries\n",
+            NULL}},
+    {"parts", ukfs_parts_main,
+        {"List the partitions of disk images (MBR, GPT, disklabels).", "",
+            NULL}},
+    {"compress", ukfs_compress_main,
+        {"Write a NetBSD vndcompress image, or unpack any image (-d).",
+            "  -b blocksize  the size of a compressed block (default 65536)\n"
+            "  -l level      the zlib level, 1 to 9\n"
+            "  -d            unpack: write the plain image\n",
+            NULL}},
+    {"find", ukfs_find_main,
+        {"Search for files in a file-system image, as find(1).", "", NULL}},
+    {"du", ukfs_du_main,
+        {"Show the disk usage of files in a file-system image, as du(1).",
+            "  -a            show every file, not only directories\n"
+            "  -b            apparent sizes in bytes\n"
+            "  -h            sizes in human units (K, M, G)\n"
+            "  -s            a total for each operand only\n",
+            NULL}},
+    {"diff", ukfs_diff_main,
+        {"Compare trees in images or host directories: content and metadata.",
+            "  -q            report only whether the trees differ\n"
+            "  -x fields     ignore these fields (mode, owner, size, mtime,\n"
+            "                target, device, content)\n",
             NULL}},
 };
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
