@@ -82,7 +82,7 @@ for p in "$BIN"/*; do
 	# A usage error: on stderr, the usage lines and a pointer to --help.
 	"$p" -Z >"$TMP/out" 2>"$TMP/err"
 	rc=$?
-	case $n in ukfs-fsck) want=16 ;; *) want=1 ;; esac
+	case $n in ukfs-fsck) want=16 ;; ukfs-diff) want=2 ;; *) want=1 ;; esac
 	[ $rc -eq "$want" ] || fail "$n -Z: exit $rc, not $want"
 	[ -s "$TMP/out" ] && fail "$n -Z wrote to stdout"
 	grep -q "^Usage: $n " "$TMP/err" &&

@@ -135,7 +135,12 @@ static const struct tool {
             "  -d            unpack: write the plain image\n",
             NULL}},
     {"find", ukfs_find_main,
-        {"Search for files in a file-system image, as find(1).", "", NULL}},
+        {"Search for files in a file-system image, as find(1).",
+            "  expression: primaries as in find(1):\n"
+            "    -name G, -iname G, -type [bcdflps], -size [+-]N[cwbkMG],\n"
+            "    -newer FILE, -mtime [+-]N, -mindepth N, -maxdepth N,\n"
+            "    -print, -print0, -ls; operators ! -a -o ( )\n",
+            NULL}},
     {"du", ukfs_du_main,
         {"Show the disk usage of files in a file-system image, as du(1).",
             "  -a            show every file, not only directories\n"

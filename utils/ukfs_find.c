@@ -21,10 +21,7 @@
 
 static const char find_usage[] =
     "usage: ukfs-find [-t type] [-o options] image[:path] [path ...] "
-    "[expression]\n"
-    "  primaries: -name G -iname G -type [bcdflps] -size [+-]N[cwbkMG]\n"
-    "             -newer FILE -mtime [+-]N -print -print0 -ls; ! -a -o ( )\n"
-    "             -mindepth N -maxdepth N\n";
+    "[expression]\n";
 
 enum op {
 	P_NAME,
