@@ -20,6 +20,7 @@
  */
 #include "sys/param.h"
 #include "sys/buf.h"
+#include "sys/fsck.h"
 #include "sys/kauth.h"
 #include "sys/mount.h"
 #include "sys/uio.h"
@@ -30,16 +31,13 @@
 #include "ext2fs/ext2fs_dir.h"
 #include "ext2fs/ext2fs_extern.h"
 
-#define FSCK_MAXLINES   100 /* lines of one kind in the report */
 #define E2FS_RESIZE_INO 7
 #define FSCK_MAXDEPTH   (EXT4_EXT_MAX_DEPTH + 1)
 
 struct fsck {
 	struct ext2fs_mount *ump;
-	struct uio *report;
+	struct fsck_report *fr;
 	bool repair;
-	int nproblems;
-	int nlines;
 	uint8_t *bused; /* blocks found in use */
 	uint8_t *iused; /* inodes found in use (by ino) */
 	uint8_t *isdir;
@@ -49,47 +47,6 @@ struct fsck {
 	ino_t ino;         /* the inode being walked */
 	int ndups, nbad;
 };
-
-static void fsck_say(struct fsck *, const char *, ...) __printflike(2, 3);
-
-static void
-fsck_say(struct fsck *fk, const char *fmt, ...)
-{
-	char line[200];
-	va_list ap;
-	int n;
-
-	if (fk->nlines++ >= FSCK_MAXLINES) {
-		if (fk->nlines == FSCK_MAXLINES + 1)
-			fsck_say(fk, "(more problems not listed)");
-		return;
-	}
-	va_start(ap, fmt);
-	n = kvsnprintf(line, sizeof(line) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
-	if ((size_t)n <= fk->report->uio_resid)
-		(void)uiomove(line, (size_t)n, fk->report);
-}
-
-static void fsck_problem(struct fsck *, const char *, ...) __printflike(2, 3);
-
-static void
-fsck_problem(struct fsck *fk, const char *fmt, ...)
-{
-	char line[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	kvsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fk->nproblems++;
-	fsck_say(fk, "%s", line);
-}
 
 static bool
 isset(const uint8_t *map, uint64_t i)
@@ -111,7 +68,7 @@ claim(struct fsck *fk, uint64_t blk)
 {
 	if (!ext2fs_blk_valid(fk->ump, blk)) {
 		if (fk->nbad++ < 3)
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "inode %llu: block %llu is outside "
 			    "the file system",
 			    (unsigned long long)fk->ino,
@@ -121,7 +78,7 @@ claim(struct fsck *fk, uint64_t blk)
 	fk->nclaimed++;
 	if (isset(fk->bused, blk)) {
 		if (fk->ndups++ < 3)
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "inode %llu: block %llu is claimed "
 			    "twice",
 			    (unsigned long long)fk->ino,
@@ -178,7 +135,7 @@ walk_ext(
 	    e2fs_le16(eh.eh_max) > room ||
 	    (depth >= 0 && e2fs_le16(eh.eh_depth) != (unsigned)depth) ||
 	    budget <= 0) {
-		fsck_problem(fk, "inode %llu: damaged extent tree",
+		fsck_problem(fk->fr, "inode %llu: damaged extent tree",
 		    (unsigned long long)fk->ino);
 		return;
 	}
@@ -254,6 +211,7 @@ inode_patch(
 	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
 	ext2fs_inode_csum_set(ump, ino, raw);
 	bdwrite(bp);
+	fsck_fixed(fk->fr);
 }
 
 /* Is ino one the superblock names (journal, quota, orphan file ...)? */
@@ -289,14 +247,14 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 	fk->ndups = fk->nbad = 0;
 	setbit(fk->iused, ino);
 	if (type == VBAD && ino >= ump->um_first_ino) {
-		fsck_problem(fk, "inode %llu: bad file type %#o",
+		fsck_problem(fk->fr, "inode %llu: bad file type %#o",
 		    (unsigned long long)ino, mode & E2FS_IFMT);
 		return;
 	}
 	if (type == VDIR)
 		setbit(fk->isdir, ino);
 	if (din->i_dtime != 0 && !special_inode(ump, ino)) {
-		fsck_problem(fk, "inode %llu is in use but has a deletion time",
+		fsck_problem(fk->fr, "inode %llu is in use but has a deletion time",
 		    (unsigned long long)ino);
 		if (fk->repair)
 			inode_patch(fk, ino, NULL, NULL, true);
@@ -333,7 +291,7 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 				setbit(fk->bused, acl);
 			fk->nclaimed++;
 		} else
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "inode %llu: attribute block %llu "
 			    "outside the file system",
 			    (unsigned long long)ino, (unsigned long long)acl);
@@ -346,7 +304,7 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 	    E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_HUGE_FILE))
 		want = fk->nclaimed;
 	if (iblocks != want && fk->ndups == 0 && fk->nbad == 0) {
-		fsck_problem(fk, "inode %llu: i_blocks is %llu, should be %llu",
+		fsck_problem(fk->fr, "inode %llu: i_blocks is %llu, should be %llu",
 		    (unsigned long long)ino, (unsigned long long)iblocks,
 		    (unsigned long long)want);
 		if (fk->repair && want <= UINT32_MAX &&
@@ -381,7 +339,7 @@ pass1(struct fsck *fk)
 					brelse(bp, 0);
 				if (ext2fs_bread(ump, tblk, &bp) != 0) {
 					bp = NULL;
-					fsck_problem(fk,
+					fsck_problem(fk->fr,
 					    "inode table block "
 					    "%llu unreadable",
 					    (unsigned long long)tblk);
@@ -403,7 +361,7 @@ pass1(struct fsck *fk)
 				continue;
 			}
 			if (idx >= nused && !special_inode(ump, ino))
-				fsck_problem(fk,
+				fsck_problem(fk->fr,
 				    "inode %llu in use past the "
 				    "initialised part of group %u",
 				    (unsigned long long)ino, g);
@@ -438,16 +396,16 @@ dir_entry_cb(void *arg, const struct ext2fs_dirent_info *de)
 
 	if (dc->nrec == 0 && de->de_off == 0 &&
 	    (!dot || de->de_ino != dc->dp->i_number))
-		fsck_problem(fk, "directory %llu: the first entry is not \".\"",
+		fsck_problem(fk->fr, "directory %llu: the first entry is not \".\"",
 		    (unsigned long long)dc->dp->i_number);
 	if (dc->nrec == 1 && de->de_off < (off_t)fk->ump->um_bsize && !dotdot)
-		fsck_problem(fk,
+		fsck_problem(fk->fr,
 		    "directory %llu: the second entry is not "
 		    "\"..\"",
 		    (unsigned long long)dc->dp->i_number);
 	dc->nrec++;
 	if (!isset(fk->iused, de->de_ino)) {
-		fsck_problem(fk,
+		fsck_problem(fk->fr,
 		    "directory %llu: entry \"%.*s\" names unused "
 		    "inode %llu",
 		    (unsigned long long)dc->dp->i_number,
@@ -456,6 +414,7 @@ dir_entry_cb(void *arg, const struct ext2fs_dirent_info *de)
 		if (fk->repair) {
 			memcpy(de->de_chunk + de->de_pos, &zero, sizeof(zero));
 			*de->de_dirty = true;
+			fsck_fixed(fk->fr);
 		}
 		return 0;
 	}
@@ -479,20 +438,20 @@ check_dir(struct fsck *fk, ino_t ino)
 	int error;
 
 	if ((error = ext2fs_inode_load(ump, ino, &dp)) != 0) {
-		fsck_problem(fk, "directory %llu: damaged inode (error %d)",
+		fsck_problem(fk->fr, "directory %llu: damaged inode (error %d)",
 		    (unsigned long long)ino, error);
 		return;
 	}
 	dc.dp = dp;
 	if (!ext2fs_has_blockmap(dp)) {
-		fsck_say(fk, "directory %llu: inline; not checked",
+		fsck_say(fk->fr, "directory %llu: inline; not checked",
 		    (unsigned long long)ino);
 		ext2fs_inode_free(dp);
 		return;
 	}
 	for (lbn = 0; lbn < E2FS_LBLKNO(ump, dp->i_size); lbn++) {
 		if (ext2fs_blkmap(dp, lbn, &pbn, NULL) != 0 || pbn < 0) {
-			fsck_problem(fk, "directory %llu: block %lld missing",
+			fsck_problem(fk->fr, "directory %llu: block %lld missing",
 			    (unsigned long long)ino, (long long)lbn);
 			continue;
 		}
@@ -507,7 +466,7 @@ check_dir(struct fsck *fk, ino_t ino)
 		    E2FS_LBLKTOOFF(ump, lbn), 0, E2FS_DIRWALK_WRITE, &dirty,
 		    dir_entry_cb, &dc);
 		if (error != 0)
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "directory %llu: damaged records in "
 			    "block %lld",
 			    (unsigned long long)ino, (long long)lbn);
@@ -542,7 +501,7 @@ pass3(struct fsck *fk)
 		    ino == E2FS_ROOTINO || special_inode(fk->ump, ino) ||
 		    isset(fk->named, ino))
 			continue;
-		fsck_problem(fk,
+		fsck_problem(fk->fr,
 		    "directory %llu is not connected to the tree "
 		    "(not repaired)",
 		    (unsigned long long)ino);
@@ -570,7 +529,7 @@ pass4(struct fsck *fk)
 		have = e2fs_le16(din.i_links_count);
 		want = fk->nlinks[ino];
 		if (want == 0) {
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "inode %llu is in use but no "
 			    "directory names it (not repaired)",
 			    (unsigned long long)ino);
@@ -581,7 +540,7 @@ pass4(struct fsck *fk)
 		    E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_DIR_NLINK))
 			continue;
 		if (have != want) {
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "inode %llu: link count %u, should be "
 			    "%u",
 			    (unsigned long long)ino, have, want);
@@ -657,7 +616,7 @@ check_bitmap(struct fsck *fk, uint32_t g, bool blocks)
 			for (i = ump->um_ipg; i < 8 * ump->um_bsize; i++)
 				setbit(virt, i);
 		if (memcmp(virt, want, ump->um_bsize) != 0) {
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "group %u: %s bitmap is marked "
 			    "uninitialised but things are in use",
 			    g, blocks ? "block" : "inode");
@@ -668,6 +627,7 @@ check_bitmap(struct fsck *fk, uint32_t g, bool blocks)
 				ext2fs_gd_dirty(ump, g);
 				mutex_exit(&ump->um_lock);
 				uninit = false;
+				fsck_fixed(fk->fr);
 			}
 		}
 		kmem_free(virt, ump->um_bsize);
@@ -682,7 +642,7 @@ check_bitmap(struct fsck *fk, uint32_t g, bool blocks)
 			}
 		}
 		if (ndiff > 0) {
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "group %u: %u %s bitmap differences "
 			    "(the first at %llu)",
 			    g, ndiff, blocks ? "block" : "inode",
@@ -695,6 +655,7 @@ check_bitmap(struct fsck *fk, uint32_t g, bool blocks)
 				mutex_enter(&ump->um_lock);
 				ext2fs_gd_dirty(ump, g);
 				mutex_exit(&ump->um_lock);
+				fsck_fixed(fk->fr);
 			} else
 				brelse(bp, 0);
 		} else
@@ -703,22 +664,28 @@ check_bitmap(struct fsck *fk, uint32_t g, bool blocks)
 	kmem_free(want, ump->um_bsize);
 	mutex_enter(&ump->um_lock);
 	if (blocks && gp->g_free_blocks != nfree) {
-		fsck_problem(fk, "group %u: %u free blocks counted, %u found",
+		fsck_problem(fk->fr, "group %u: %u free blocks counted, %u found",
 		    g, gp->g_free_blocks, nfree);
 		gp->g_free_blocks = nfree;
 		ext2fs_gd_dirty(ump, g);
+		if (fk->repair)
+			fsck_fixed(fk->fr);
 	}
 	if (!blocks && gp->g_free_inodes != nfree) {
-		fsck_problem(fk, "group %u: %u free inodes counted, %u found",
+		fsck_problem(fk->fr, "group %u: %u free inodes counted, %u found",
 		    g, gp->g_free_inodes, nfree);
 		gp->g_free_inodes = nfree;
 		ext2fs_gd_dirty(ump, g);
+		if (fk->repair)
+			fsck_fixed(fk->fr);
 	}
 	if (!blocks && gp->g_used_dirs != ndirs) {
-		fsck_problem(fk, "group %u: %u directories counted, %u found",
+		fsck_problem(fk->fr, "group %u: %u directories counted, %u found",
 		    g, gp->g_used_dirs, ndirs);
 		gp->g_used_dirs = ndirs;
 		ext2fs_gd_dirty(ump, g);
+		if (fk->repair)
+			fsck_fixed(fk->fr);
 	}
 	mutex_exit(&ump->um_lock);
 }
@@ -785,8 +752,8 @@ fsck_open(struct vnode *devvp, bool repair, struct ext2fs_mount **umpp)
 }
 
 int
-ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
-    int *nproblems)
+ext2fs_fsck(
+    struct vnode *devvp, const char *options, struct fsck_report *fr)
 {
 	struct ext2fs_mount *ump;
 	struct fsck fk;
@@ -796,11 +763,11 @@ ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 
 	memset(&fk, 0, sizeof(fk));
 	fk.repair = options != NULL && strstr(options, "repair") != NULL;
-	fk.report = report;
+	fk.fr = fr;
 	if ((error = fsck_open(devvp, fk.repair, &ump)) != 0)
 		return error;
 	if (fk.repair && (error = ext2fs_rw_check(ump, true)) != 0) {
-		fsck_say(&fk, "cannot repair: a feature is not supported");
+		fsck_say(fk.fr, "cannot repair: a feature is not supported");
 		fk.repair = false;
 		ump->um_ronly = true;
 	}
@@ -815,11 +782,17 @@ ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 
 	state = e2fs_le16(ump->um_sb.s_state);
 	if (E2FS_HAS_INCOMPAT(ump, EXT3F_INCOMPAT_RECOVER))
-		fsck_problem(&fk, "the journal needs recovery: use e2fsck");
-	if (!(state & E2FS_ISCLEAN))
-		fsck_problem(&fk, "the file system was not cleanly unmounted");
-	if (state & E2FS_ERRORS)
-		fsck_problem(&fk, "the file system has errors recorded");
+		fsck_problem(fk.fr, "the journal needs recovery: use e2fsck");
+	if (!(state & E2FS_ISCLEAN)) {
+		fsck_problem(fk.fr, "the file system was not cleanly unmounted");
+		if (fk.repair)
+			fsck_fixed(fk.fr); /* marked clean at the end */
+	}
+	if (state & E2FS_ERRORS) {
+		fsck_problem(fk.fr, "the file system has errors recorded");
+		if (fk.repair)
+			fsck_fixed(fk.fr);
+	}
 	pass1(&fk);
 	pass2(&fk);
 	pass3(&fk);
@@ -839,6 +812,5 @@ ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 	ext2fs_rw_done(ump);
 	ext2fs_groups_free(ump);
 	kmem_free(ump, sizeof(*ump));
-	*nproblems = fk.nproblems;
 	return error;
 }

@@ -15,6 +15,7 @@
  */
 #include "sys/param.h"
 #include "sys/buf.h"
+#include "sys/fsck.h"
 #include "sys/mount.h"
 #include "sys/uio.h"
 #include "sys/vnode.h"
@@ -28,34 +29,17 @@
 #include "ufs/ufs_bswap.h"
 #include "ufs/ufs_extern.h"
 
-#define FSCK_MAXLINES 200 /* details beyond this are only counted */
 
 void
 ffs_fsck_problem(struct ffs_fsck *st, const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
-	int n;
 
-	(*st->nproblems)++;
-	if (st->nlines > FSCK_MAXLINES)
-		return;
-	if (st->nlines++ == FSCK_MAXLINES) {
-		ksnprintf(line, sizeof(line), "(more problems not listed)\n");
-	} else {
-		va_start(ap, fmt);
-		n = kvsnprintf(line, sizeof(line) - 1, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n > sizeof(line) - 2)
-			n = (int)sizeof(line) - 2;
-		line[n] = '\n';
-		line[n + 1] = '\0';
-	}
-	n = (int)strlen(line);
-	if ((size_t)n <= st->report->uio_resid)
-		(void)uiomove(line, (size_t)n, st->report);
+	va_start(ap, fmt);
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fsck_problem(st->fr, "%s", line);
 }
 
 /* Mark fragments in use; report those claimed already.  */
@@ -579,8 +563,7 @@ ffs_fsck_free(struct ffs_fsck *st)
 
 /* vfs_fsck */
 int
-ffs_fsck(struct vnode *devvp, const char *options, struct uio *report,
-    int *nproblems)
+ffs_fsck(struct vnode *devvp, const char *options, struct fsck_report *fr)
 {
 	struct ffs_fsck st;
 	struct vattr va;
@@ -589,11 +572,11 @@ ffs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 	bool ns;
 	int error;
 
-	if (options != NULL && strstr(options, "repair") != NULL)
+	(void)options;
+	if (fr->fr_repair)
 		return EOPNOTSUPP;
 	memset(&st, 0, sizeof(st));
-	st.report = report;
-	st.nproblems = nproblems;
+	st.fr = fr;
 	vattr_null(&va);
 	if ((error = VOP_GETATTR(devvp, &va, FSCRED)) != 0)
 		return error;

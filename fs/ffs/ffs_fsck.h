@@ -9,7 +9,7 @@
 #include "sys/param.h"
 #include "ffs/ffs_extern.h"
 
-struct uio;
+struct fsck_report;
 
 /* istate values */
 #define FSCK_FREE 0
@@ -19,9 +19,7 @@ struct uio;
 
 struct ffs_fsck {
 	struct ffsmount fm; /* a mount-like view for the shared helpers */
-	struct uio *report;
-	int *nproblems;
-	int nlines; /* lines written to the report */
+	struct fsck_report *fr;
 	uint64_t ninodes;
 	uint8_t *used; /* a bit per fragment: claimed */
 	uint8_t *istate;

@@ -355,6 +355,7 @@ int msdosfs_dirmodified(struct denode *);
 
 /* --- msdosfs_newfs.c, msdosfs_fsck.c ----------------------------------- */
 int msdosfs_newfs(struct vnode *, const char *);
-int msdosfs_fsck(struct vnode *, const char *, struct uio *, int *);
+struct fsck_report;
+int msdosfs_fsck(struct vnode *, const char *, struct fsck_report *);
 
 #endif /* _MSDOSFS_MSDOSFS_H_ */

@@ -13,13 +13,13 @@
  */
 #include "sys/param.h"
 #include "sys/buf.h"
+#include "sys/fsck.h"
 #include "sys/mount.h"
 #include "sys/uio.h"
 #include "sys/vnode.h"
 
 #include "msdosfs/msdosfs.h"
 
-#define FK_MAXREPORT 200        /* problems listed one by one */
 #define FK_MAXCLUST  (1u << 26) /* larger volumes: not checked */
 #define FK_PATHMAX   1024
 #define FK_MAXDEPTH  512
@@ -33,9 +33,7 @@ struct fkdir {
 
 struct fsck {
 	struct msdosfsmount *fk_pmp;
-	struct uio *fk_report;
-	int *fk_nproblems;
-	int fk_nreported;
+	struct fsck_report *fk_fr;
 	uint32_t *fk_fat;
 	uint32_t *fk_claimed;
 	uint32_t fk_nfiles, fk_ndirs;
@@ -44,46 +42,8 @@ struct fsck {
 	bool fk_sawlabel;
 };
 
-static void
-fk_out(struct fsck *fk, const char *fmt, va_list ap)
-{
-	char line[FK_PATHMAX + 160];
-	int n;
-
-	n = kvsnprintf(line, sizeof(line) - 1, fmt, ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 2)
-		n = (int)sizeof(line) - 2;
-	line[n++] = '\n';
-	(void)uiomove(line, (size_t)n, fk->fk_report);
-}
-
-static void __printflike(2, 3) fk_problem(struct fsck *fk, const char *fmt, ...)
-{
-	va_list ap;
-
-	(*fk->fk_nproblems)++;
-	if (fk->fk_nreported++ == FK_MAXREPORT) {
-		(void)uiomove(
-		    "further problems not listed\n", 28, fk->fk_report);
-		return;
-	}
-	if (fk->fk_nreported > FK_MAXREPORT)
-		return;
-	va_start(ap, fmt);
-	fk_out(fk, fmt, ap);
-	va_end(ap);
-}
-
-static void __printflike(2, 3) fk_note(struct fsck *fk, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fk_out(fk, fmt, ap);
-	va_end(ap);
-}
+#define fk_problem(fk, ...) fsck_problem((fk)->fk_fr, __VA_ARGS__)
+#define fk_note(fk, ...)    fsck_say((fk)->fk_fr, __VA_ARGS__)
 
 static bool
 fk_claimed(const struct fsck *fk, uint32_t cn)
@@ -645,8 +605,8 @@ fk_run(struct fsck *fk)
 }
 
 int
-msdosfs_fsck(struct vnode *devvp, const char *options, struct uio *report,
-    int *nproblems)
+msdosfs_fsck(
+    struct vnode *devvp, const char *options, struct fsck_report *fr)
 {
 	struct msdosfsmount *pmp;
 	struct fsck fk;
@@ -655,8 +615,7 @@ msdosfs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 	int error;
 
 	memset(&fk, 0, sizeof(fk));
-	fk.fk_report = report;
-	fk.fk_nproblems = nproblems;
+	fk.fk_fr = fr;
 	pmp = kmem_zalloc(sizeof(*pmp), KM_SLEEP);
 	pmp->pm_codepage = MSDOSFS_CP437;
 	fk.fk_pmp = pmp;

@@ -1,0 +1,33 @@
+/*
+ * The report of an offline check (vfs_fsckr): human-readable lines, the
+ * problems found and how many of them were repaired, so that a tool can
+ * tell "repaired" from "left" (fsck(8) exit statuses 1 and 4).
+ */
+#ifndef _SYS_FSCK_H_
+#define _SYS_FSCK_H_
+
+#include "sys/param.h"
+
+struct uio;
+
+struct fsck_report {
+	struct uio *fr_uio; /* where the lines go */
+	bool fr_repair;     /* options asked for "repair" */
+	int fr_found;       /* problems found */
+	int fr_fixed;       /* of those, repaired */
+	int fr_lines;       /* lines written (capped) */
+	int fr_maxlines;
+};
+
+void fsck_report_init(struct fsck_report *, struct uio *, const char *options);
+/* A line that is not a problem (a note, a note of what was done). */
+void fsck_say(struct fsck_report *, const char *, ...) __printflike(2, 3);
+/* A problem found: one line, counted. */
+void fsck_problem(struct fsck_report *, const char *, ...) __printflike(2, 3);
+/* The problem reported last was repaired. */
+void fsck_fixed(struct fsck_report *);
+/* A problem found and repaired at once. */
+void fsck_problem_fixed(struct fsck_report *, const char *, ...)
+    __printflike(2, 3);
+
+#endif /* _SYS_FSCK_H_ */
