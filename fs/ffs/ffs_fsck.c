@@ -84,6 +84,7 @@ struct ffs_fsck_walk {
 	uint64_t frags; /* fragments held, for di_blocks */
 	daddr_t ndb;    /* blocks the size calls for */
 	int reported;
+	bool clear; /* a block is bad or taken: the inode goes (repair) */
 };
 
 /* One block or run of fragments of the file: claim and count it. */
@@ -103,9 +104,11 @@ ffs_fsck_data(struct ffs_fsck_walk *w, int64_t addr, daddr_t lbn, int64_t frags,
 			    (unsigned long long)w->ip->i_number,
 			    (long long)lbn);
 		frags = fs->fs_frag;
+		w->clear = true;
 	}
 	if (addr <= 0 || addr + frags > fs->fs_size ||
 	    ffs_fragnum(fs, addr) + frags > fs->fs_frag) {
+		w->clear = true;
 		if (w->reported++ < 3)
 			ffs_fsck_problem(st,
 			    "inode %llu: bad block address "
@@ -115,7 +118,9 @@ ffs_fsck_data(struct ffs_fsck_walk *w, int64_t addr, daddr_t lbn, int64_t frags,
 		return;
 	}
 	w->frags += (uint64_t)frags;
-	if ((dups = ffs_fsck_claim(st, addr, frags)) != 0 && w->reported++ < 3)
+	if ((dups = ffs_fsck_claim(st, addr, frags)) != 0)
+		w->clear = true;
+	if (dups != 0 && w->reported++ < 3)
 		ffs_fsck_problem(st,
 		    "inode %llu: block %lld claimed by "
 		    "another file or the file system",
@@ -135,6 +140,7 @@ ffs_fsck_indir(struct ffs_fsck_walk *w, int64_t addr, int level, daddr_t base)
 
 	if (!ufs_addr_valid(ump, addr, ump->um_frag) ||
 	    ffs_fragnum(st->fm.fm_fs, addr) != 0) {
+		w->clear = true;
 		ffs_fsck_problem(st,
 		    "inode %llu: bad indirect block address "
 		    "%lld",
@@ -145,6 +151,7 @@ ffs_fsck_indir(struct ffs_fsck_walk *w, int64_t addr, int level, daddr_t base)
 	if (w->reported != dups0)
 		return; /* claimed twice: do not follow it (loops) */
 	if (ufs_bread_meta(ump, addr, &bp) != 0) {
+		w->clear = true;
 		ffs_fsck_problem(st,
 		    "inode %llu: cannot read indirect block "
 		    "%lld",
@@ -173,7 +180,7 @@ static void
 ffs_fsck_blocks(struct ffs_fsck *st, struct inode *ip)
 {
 	struct ufsmount *ump = &st->fm.fm_um;
-	struct ffs_fsck_walk w = {st, ip, 0, 0, 0};
+	struct ffs_fsck_walk w = {st, ip, 0, 0, 0, false};
 	uint64_t span = 1;
 	daddr_t lbn, base = UFS_NDADDR;
 	int level;
@@ -189,6 +196,8 @@ ffs_fsck_blocks(struct ffs_fsck *st, struct inode *ip)
 		for (level = 1; level <= UFS_NIADDR; level++) {
 			span <<= ump->um_nindirshift;
 			if (ip->i_ib[level - 1] != 0) {
+				if (base >= w.ndb)
+					w.clear = true;
 				if (base >= w.ndb && w.reported++ < 3)
 					ffs_fsck_problem(st,
 					    "inode %llu: "
@@ -211,7 +220,12 @@ ffs_fsck_blocks(struct ffs_fsck *st, struct inode *ip)
 			ffs_fsck_data(&w, xaddr[i], 0,
 			    ffs_numfrags(st->fm.fm_fs, xsize[i]), true);
 	}
-	if (w.frags * (ump->um_fsize / DEV_BSIZE) != ip->i_blocks)
+	if (w.clear) {
+		/* its problems are reported; clearing repairs them all */
+		ffs_fsck_queue(st, ip->i_number, FFS_FIX_CLEAR, 0);
+		return;
+	}
+	if (w.frags * (ump->um_fsize / DEV_BSIZE) != ip->i_blocks) {
 		ffs_fsck_problem(st,
 		    "inode %llu: block count %llu, %llu "
 		    "held",
@@ -219,6 +233,9 @@ ffs_fsck_blocks(struct ffs_fsck *st, struct inode *ip)
 		    (unsigned long long)ip->i_blocks,
 		    (unsigned long long)(w.frags *
 		        (ump->um_fsize / DEV_BSIZE)));
+		ffs_fsck_queue(st, ip->i_number, FFS_FIX_BLOCKS,
+		    w.frags * (ump->um_fsize / DEV_BSIZE));
+	}
 }
 
 /* Look at one in-use inode. */
@@ -238,21 +255,35 @@ ffs_fsck_inode(struct ffs_fsck *st, ino_t ino, const uint8_t *din)
 		st->istate[ino] = FSCK_BAD;
 		st->nlink[ino] = (int16_t)ip->i_nlink;
 		ufs_inode_free(ip);
+		ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
 		return;
 	}
 	dir = (ip->i_mode & UFS_IFMT) == UFS_IFDIR;
 	st->istate[ino] = dir ? FSCK_DIR : FSCK_FILE;
 	st->dtype[ino] = ufs_mode2dt(ip->i_mode);
 	st->nlink[ino] = (int16_t)ip->i_nlink;
-	if (dir && (ip->i_size == 0 || ip->i_size % UFS_DIRBLKSIZ != 0))
+	if (dir && (ip->i_size == 0 || ip->i_size % UFS_DIRBLKSIZ != 0)) {
 		ffs_fsck_problem(st,
 		    "directory %llu: size %llu is not a "
 		    "multiple of %d",
 		    (unsigned long long)ino, (unsigned long long)ip->i_size,
 		    UFS_DIRBLKSIZ);
-	if (ufs_isshortlink(ip) && ip->i_blocks != 0)
+		if (ip->i_size == 0) {
+			ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
+			ufs_inode_free(ip);
+			return;
+		}
+		/* the last fragment holds the rounded-up size */
+		ffs_fsck_queue(st, ino, FFS_FIX_SIZE,
+		    roundup(ip->i_size, (uint64_t)UFS_DIRBLKSIZ));
+	}
+	if (ufs_isshortlink(ip) && ip->i_blocks != 0) {
 		ffs_fsck_problem(st, "symlink %llu: short link with blocks",
 		    (unsigned long long)ino);
+		ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
+		ufs_inode_free(ip);
+		return;
+	}
 	ffs_fsck_blocks(st, ip);
 	ufs_inode_free(ip);
 }
@@ -300,25 +331,37 @@ ffs_fsck_inodes(struct ffs_fsck *st)
 			brelse(bp, B_INVAL);
 		}
 	}
+	ffs_fsck_apply(st);
 	if (st->istate[UFS_ROOTINO] != FSCK_DIR)
 		ffs_fsck_problem(st, "root inode is not a directory");
 }
 
-/* Check one directory chunk and count the names in it. */
-static void
-ffs_fsck_chunk(
-    struct ffs_fsck *st, ino_t dino, const uint8_t *chunk, off_t coff)
+/*
+ * Check one directory chunk and count the names in it; with repair, drop
+ * the entries that cannot stay and fix the ones that can.  Returns
+ * whether the chunk changed.
+ */
+static bool
+ffs_fsck_chunk(struct ffs_fsck *st, ino_t dino, uint8_t *chunk, off_t coff)
 {
 	struct ufsmount *ump = &st->fm.fm_um;
-	bool ns = ump->um_needswap;
-	const struct direct *ep;
-	unsigned pos = 0, reclen, namlen, nent = 0;
+	bool ns = ump->um_needswap, fix = st->fr->fr_repair, dirty = false;
+	struct direct *ep;
+	unsigned pos = 0, reclen, namlen, nent = 0, here;
+	int prev = -1;
 	uint32_t ino;
 	uint8_t type;
 	char name[UFS_MAXNAMLEN + 1];
 
+#define DROP()                                                                 \
+	do {                                                                   \
+		ffs_fsck_dropent(st, chunk, prev, here, false);                \
+		if (prev < 0)                                                  \
+			prev = (int)here;                                      \
+		dirty = true;                                                  \
+	} while (0)
 	while (pos < UFS_DIRBLKSIZ) {
-		ep = (const void *)(chunk + pos);
+		ep = (void *)(chunk + pos);
 		reclen = ufs_rw16(ep->d_reclen, ns);
 		ino = ufs_rw32(ep->d_ino, ns);
 		namlen = ep->d_namlen;
@@ -339,25 +382,46 @@ ffs_fsck_chunk(
 			    "directory %llu, offset %lld: "
 			    "bad entry (rest of chunk skipped)",
 			    (unsigned long long)dino, (long long)(coff + pos));
-			return;
+			if (fix && UFS_DIRBLKSIZ - pos >= UFS_DIRHDRSIZ) {
+				ffs_fsck_dropent(st, chunk, prev, pos, true);
+				dirty = true;
+			} else if (fix && prev >= 0) {
+				ffs_fsck_dropent(
+				    st, chunk, prev, (unsigned)prev, true);
+				dirty = true;
+			}
+			return dirty;
 		}
+		here = pos;
 		pos += reclen;
 		if (ino == 0) {
 			nent++;
+			prev = (int)here;
 			continue;
 		}
 		memcpy(name, ep->d_name, namlen);
 		name[namlen] = '\0';
-		if (!ffs_nameset_add(st->names, name, namlen))
+		if (!ffs_nameset_add(st->names, name, namlen)) {
 			ffs_fsck_problem(st,
 			    "directory %llu: \"%s\" is there "
 			    "twice",
 			    (unsigned long long)dino, name);
-		if (memchr(name, '/', namlen) != NULL || strlen(name) != namlen)
+			if (fix) {
+				DROP();
+				continue;
+			}
+		}
+		if (memchr(name, '/', namlen) != NULL ||
+		    strlen(name) != namlen) {
 			ffs_fsck_problem(st,
 			    "directory %llu: bad character in "
 			    "a name",
 			    (unsigned long long)dino);
+			if (fix) {
+				DROP();
+				continue;
+			}
+		}
 		if (coff == 0 && nent == 0 && strcmp(name, ".") != 0)
 			ffs_fsck_problem(st,
 			    "directory %llu: first entry is "
@@ -374,6 +438,10 @@ ffs_fsck_chunk(
 			    "directory %llu: \"%s\" names "
 			    "inode %u, out of range",
 			    (unsigned long long)dino, name, ino);
+			if (fix)
+				DROP();
+			else
+				prev = (int)here;
 			continue;
 		}
 		if (st->istate[ino] == FSCK_FREE) {
@@ -381,40 +449,68 @@ ffs_fsck_chunk(
 			    "directory %llu: \"%s\" names "
 			    "free inode %u",
 			    (unsigned long long)dino, name, ino);
+			if (fix)
+				DROP();
+			else
+				prev = (int)here;
 			continue;
 		}
-		if (st->refs[ino] != UINT16_MAX)
-			st->refs[ino]++;
 		if (strcmp(name, ".") == 0) {
-			if (ino != dino)
+			if (ino != dino) {
 				ffs_fsck_problem(st,
 				    "directory %llu: \".\" "
 				    "names inode %u",
 				    (unsigned long long)dino, ino);
+				if (fix) {
+					ep->d_ino = ufs_rw32((uint32_t)dino, ns);
+					ino = (uint32_t)dino;
+					dirty = true;
+				}
+			}
+			if (st->refs[ino] != UINT16_MAX)
+				st->refs[ino]++;
+			prev = (int)here;
 			continue;
 		}
 		if (strcmp(name, "..") == 0) {
+			if (st->refs[ino] != UINT16_MAX)
+				st->refs[ino]++;
 			st->dotdot[dino] = ino;
+			prev = (int)here;
 			continue;
 		}
 		if (type != UFS_DT_UNKNOWN && st->istate[ino] != FSCK_BAD &&
-		    type != st->dtype[ino])
+		    type != st->dtype[ino]) {
 			ffs_fsck_problem(st,
 			    "directory %llu: \"%s\" has type "
 			    "%u, inode %u is of type %u",
 			    (unsigned long long)dino, name, type, ino,
 			    st->dtype[ino]);
+			if (fix) {
+				ep->d_type = st->dtype[ino];
+				dirty = true;
+			}
+		}
 		if (st->istate[ino] == FSCK_DIR) {
-			if (ino == UFS_ROOTINO || st->parent[ino] != 0)
+			if (ino == UFS_ROOTINO || st->parent[ino] != 0) {
 				ffs_fsck_problem(st,
 				    "directory %u has more "
 				    "than one name (\"%s\" in "
 				    "%llu)",
 				    ino, name, (unsigned long long)dino);
-			else
+				if (fix) {
+					DROP();
+					continue;
+				}
+			} else
 				st->parent[ino] = (uint32_t)dino;
 		}
+		if (st->refs[ino] != UINT16_MAX)
+			st->refs[ino]++;
+		prev = (int)here;
 	}
+#undef DROP
+	return dirty;
 }
 
 /* Read directory dino through its block map, chunk by chunk. */
@@ -428,6 +524,7 @@ ffs_fsck_dir(struct ffs_fsck *st, ino_t dino)
 	struct buf *bp;
 	off_t coff;
 	long size;
+	bool dirty;
 
 	if (ffs_inode_read(&st->fm, dino, din) != 0 ||
 	    ufs_dinode_load(ip, din) != 0)
@@ -455,14 +552,22 @@ ffs_fsck_dir(struct ffs_fsck *st, ino_t dino)
 			coff = UFS_LBLKTOSIZE(ump, lbn + 1);
 			continue;
 		}
+		dirty = false;
 		for (; coff + UFS_DIRBLKSIZ <= (off_t)ip->i_size &&
 		     UFS_LBLKNO(ump, coff) == lbn &&
 		     UFS_BLKOFF(ump, coff) + UFS_DIRBLKSIZ <= (size_t)size;
 		     coff += UFS_DIRBLKSIZ)
-			ffs_fsck_chunk(st, dino,
-			    (const uint8_t *)bp->b_data + UFS_BLKOFF(ump, coff),
+			dirty |= ffs_fsck_chunk(st, dino,
+			    (uint8_t *)bp->b_data + UFS_BLKOFF(ump, coff),
 			    coff);
-		brelse(bp, B_INVAL);
+		if (dirty) {
+			if (bwrite(bp) != 0)
+				fsck_say(st->fr,
+				    "directory %llu: cannot write "
+				    "block %lld",
+				    (unsigned long long)dino, (long long)lbn);
+		} else
+			brelse(bp, B_INVAL);
 		if (UFS_LBLKNO(ump, coff) == lbn)
 			coff = UFS_LBLKTOSIZE(ump, lbn + 1);
 	}
@@ -475,6 +580,7 @@ static void
 ffs_fsck_dirs(struct ffs_fsck *st)
 {
 	uint64_t ino, cur, steps;
+	bool fix = st->fr->fr_repair;
 
 	st->names = ffs_nameset_new();
 	for (ino = UFS_ROOTINO; ino < st->ninodes; ino++)
@@ -485,33 +591,46 @@ ffs_fsck_dirs(struct ffs_fsck *st)
 		if (st->istate[ino] != FSCK_DIR)
 			continue;
 		if (ino == UFS_ROOTINO) {
-			if (st->dotdot[ino] != UFS_ROOTINO)
+			if (st->dotdot[ino] != UFS_ROOTINO) {
 				ffs_fsck_problem(st,
 				    "root directory: \"..\" "
 				    "is not the root");
+				if (fix)
+					(void)ffs_fsck_setdotdot(
+					    st, ino, UFS_ROOTINO);
+			}
 			continue;
 		}
 		if (st->parent[ino] == 0) {
 			ffs_fsck_problem(st, "directory %llu has no name",
 			    (unsigned long long)ino);
+			/* not reconnected: cleared, and its files with it */
+			ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
 			continue;
 		}
-		if (st->dotdot[ino] != st->parent[ino])
+		if (st->dotdot[ino] != st->parent[ino]) {
 			ffs_fsck_problem(st,
 			    "directory %llu: \"..\" is %u, "
 			    "but it is named in %u",
 			    (unsigned long long)ino, st->dotdot[ino],
 			    st->parent[ino]);
+			if (fix && st->dotdot[ino] != 0)
+				(void)ffs_fsck_setdotdot(
+				    st, ino, st->parent[ino]);
+		}
 		for (cur = ino, steps = 0;
 		     cur != UFS_ROOTINO && cur != 0 && steps < st->ninodes;
 		     steps++)
 			cur = st->parent[cur];
-		if (cur != UFS_ROOTINO)
+		if (cur != UFS_ROOTINO) {
 			ffs_fsck_problem(st,
 			    "directory %llu is not connected "
 			    "to the root",
 			    (unsigned long long)ino);
+			ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
+		}
 	}
+	ffs_fsck_apply(st);
 }
 
 /* Pass 4: link counts against the names found. */
@@ -523,18 +642,23 @@ ffs_fsck_links(struct ffs_fsck *st)
 	for (ino = UFS_ROOTINO; ino < st->ninodes; ino++) {
 		if (st->istate[ino] == FSCK_FREE)
 			continue;
-		if (st->refs[ino] == 0)
+		if (st->refs[ino] == 0) {
 			ffs_fsck_problem(st,
 			    "inode %llu is in use but has no "
 			    "name",
 			    (unsigned long long)ino);
-		else if (st->refs[ino] != (uint16_t)st->nlink[ino])
+			/* not reconnected: cleared */
+			ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
+		} else if (st->refs[ino] != (uint16_t)st->nlink[ino]) {
 			ffs_fsck_problem(st,
 			    "inode %llu: link count %d, %u "
 			    "names found",
 			    (unsigned long long)ino, st->nlink[ino],
 			    st->refs[ino]);
+			ffs_fsck_queue(st, ino, FFS_FIX_NLINK, st->refs[ino]);
+		}
 	}
+	ffs_fsck_apply(st);
 }
 
 static void
@@ -554,6 +678,8 @@ ffs_fsck_free(struct ffs_fsck *st)
 		kmem_free(st->dotdot, n * sizeof(*st->dotdot));
 		kmem_free(st->cgok, (size_t)fs->fs_ncg);
 	}
+	if (st->fix != NULL)
+		kmem_free(st->fix, st->capfix * sizeof(*st->fix));
 	if (st->fm.fm_cs != NULL)
 		kmem_free(
 		    st->fm.fm_cs, (size_t)fs->fs_ncg * sizeof(struct csum));
@@ -561,9 +687,9 @@ ffs_fsck_free(struct ffs_fsck *st)
 	mutex_destroy(&st->fm.fm_um.um_lock);
 }
 
-/* vfs_fsck */
-int
-ffs_fsck(struct vnode *devvp, const char *options, struct fsck_report *fr)
+/* One whole check (and repair, as fr says) of the file system. */
+static int
+ffs_fsck_round(struct vnode *devvp, struct fsck_report *fr)
 {
 	struct ffs_fsck st;
 	struct vattr va;
@@ -572,9 +698,6 @@ ffs_fsck(struct vnode *devvp, const char *options, struct fsck_report *fr)
 	bool ns;
 	int error;
 
-	(void)options;
-	if (fr->fr_repair)
-		return EOPNOTSUPP;
 	memset(&st, 0, sizeof(st));
 	st.fr = fr;
 	vattr_null(&va);
@@ -590,7 +713,7 @@ ffs_fsck(struct vnode *devvp, const char *options, struct fsck_report *fr)
 		return 0;
 	}
 	st.fm.fm_um.um_devvp = devvp;
-	st.fm.fm_um.um_ronly = true;
+	st.fm.fm_um.um_ronly = !fr->fr_repair;
 	st.fm.fm_um.um_ops = &ffs_ufsops;
 	ffs_ump_setup(&st.fm, ns);
 	if ((error = ffs_csum_read(&st.fm)) != 0) {
@@ -598,8 +721,10 @@ ffs_fsck(struct vnode *devvp, const char *options, struct fsck_report *fr)
 		ffs_fsck_free(&st);
 		return 0;
 	}
-	if (!(st.fm.fm_fs->fs_clean & FS_ISCLEAN))
+	if (!(st.fm.fm_fs->fs_clean & FS_ISCLEAN)) {
 		ffs_fsck_problem(&st, "file system is not clean");
+		st.fm.fm_fmod = true; /* marked clean below */
+	}
 	st.ninodes = st.fm.fm_um.um_ninodes;
 	st.used =
 	    kmem_zalloc((size_t)howmany(st.fm.fm_fs->fs_size, 8), KM_SLEEP);
@@ -619,6 +744,50 @@ ffs_fsck(struct vnode *devvp, const char *options, struct fsck_report *fr)
 	ffs_fsck_dirs(&st);
 	ffs_fsck_links(&st);
 	ffs_fsck_maps(&st);
+	if (fr->fr_repair && st.fm.fm_fmod) {
+		st.fm.fm_fs->fs_clean = FS_ISCLEAN;
+		st.fm.fm_fs->fs_time = time_second();
+		if ((error = ffs_sbupdate(&st.fm, true)) != 0)
+			fsck_say(fr, "cannot write the superblock (error %d)",
+			    error);
+	}
 	ffs_fsck_free(&st);
+	return error;
+}
+
+#define FFS_FSCK_ROUNDS 4 /* repair rounds after the first one */
+
+/*
+ * vfs_fsckr.  A repair is followed by more rounds: clearing an inode
+ * frees its blocks and orphans the files of a directory, which the next
+ * round finds; then a last check counts what is left.
+ */
+int
+ffs_fsck(struct vnode *devvp, const char *options, struct fsck_report *fr)
+{
+	struct fsck_report q;
+	int error, i, left;
+
+	(void)options;
+	error = ffs_fsck_round(devvp, fr);
+	if (error != 0 || !fr->fr_repair || fr->fr_found == 0)
+		return error;
+	for (i = 0; i < FFS_FSCK_ROUNDS; i++) {
+		fsck_report_init(&q, NULL, "repair");
+		if ((error = ffs_fsck_round(devvp, &q)) != 0)
+			return error;
+		if (q.fr_found == 0)
+			break;
+	}
+	fsck_report_init(&q, NULL, NULL);
+	if ((error = ffs_fsck_round(devvp, &q)) != 0)
+		return error;
+	left = q.fr_found;
+	if (left > 0) {
+		fsck_say(fr, "left after the repair:");
+		fsck_report_init(&q, fr->fr_uio, NULL);
+		(void)ffs_fsck_round(devvp, &q);
+	}
+	fr->fr_fixed = fr->fr_found > left ? fr->fr_found - left : 0;
 	return 0;
 }

@@ -1,0 +1,240 @@
+/*
+ * The writing half of the ffs check (ffs_fsck.c decides what is wrong,
+ * these functions put it right): clearing and patching inodes, editing
+ * directory entries, rebuilding a cylinder group's maps and counts from
+ * what the walk found in use.  Every write is synchronous, because the
+ * walk reads blocks again and drops them (B_INVAL) afterwards.
+ */
+#include "sys/param.h"
+#include "sys/buf.h"
+#include "sys/fsck.h"
+#include "sys/vnode.h"
+
+#include "ffs/ffs_extern.h"
+#include "ffs/ffs_fsck.h"
+#include "ffs/fs.h"
+#include "ufs/dinode.h"
+#include "ufs/dir.h"
+#include "ufs/inode.h"
+#include "ufs/ufs_bswap.h"
+#include "ufs/ufs_extern.h"
+
+/* Remember a fix to inode ino, made once its inode block is released. */
+void
+ffs_fsck_queue(struct ffs_fsck *st, ino_t ino, int what, uint64_t val)
+{
+	struct ffs_fsck_fix *nq;
+	size_t cap;
+
+	if (!st->fr->fr_repair)
+		return;
+	if (st->nfix == st->capfix) {
+		cap = st->capfix ? 2 * st->capfix : 64;
+		nq = kmem_alloc(cap * sizeof(*nq), KM_SLEEP);
+		if (st->nfix > 0)
+			memcpy(nq, st->fix, st->nfix * sizeof(*nq));
+		if (st->fix != NULL)
+			kmem_free(st->fix, st->capfix * sizeof(*nq));
+		st->fix = nq;
+		st->capfix = cap;
+	}
+	st->fix[st->nfix].f_ino = ino;
+	st->fix[st->nfix].f_what = what;
+	st->fix[st->nfix].f_val = val;
+	st->nfix++;
+	if (what == FFS_FIX_CLEAR)
+		st->istate[ino] = FSCK_FREE; /* for the maps of this round */
+	fsck_fixed(st->fr);
+}
+
+/* Zero inode ino on disk: it is free from now on. */
+static int
+ffs_fsck_clri(struct ffs_fsck *st, ino_t ino)
+{
+	struct ufsmount *ump = &st->fm.fm_um;
+	struct fs *fs = st->fm.fm_fs;
+	struct buf *bp;
+	int error;
+
+	error = bread(ump->um_devvp, UFS_FSBTODB(ump, ffs_ino_to_fsba(fs, ino)),
+	    fs->fs_bsize, 0, &bp);
+	if (error != 0)
+		return error;
+	memset((uint8_t *)bp->b_data +
+	        ffs_ino_to_fsbo(fs, ino) * ump->um_dinodesize,
+	    0, ump->um_dinodesize);
+	return bwrite(bp);
+}
+
+/* Change one field of inode ino through the shared inode code. */
+static int
+ffs_fsck_patch(struct ffs_fsck *st, ino_t ino, int what, uint64_t val)
+{
+	struct ufsmount *ump = &st->fm.fm_um;
+	struct inode *ip;
+	uint8_t din[256];
+	int error;
+
+	if ((error = ffs_inode_read(&st->fm, ino, din)) != 0)
+		return error;
+	ip = ufs_inode_alloc(ump, ino);
+	(void)ufs_dinode_load(ip, din); /* the walk found it sound */
+	switch (what) {
+	case FFS_FIX_BLOCKS:
+		ip->i_blocks = val;
+		break;
+	case FFS_FIX_NLINK:
+		ip->i_nlink = (int32_t)val;
+		break;
+	case FFS_FIX_SIZE:
+		ip->i_size = val;
+		break;
+	}
+	ip->i_flag |= IN_MODIFIED;
+	error = ffs_update(ip, UFS_UPDATE_WAIT);
+	ufs_inode_free(ip);
+	return error;
+}
+
+/* Apply the queued inode fixes. */
+void
+ffs_fsck_apply(struct ffs_fsck *st)
+{
+	const struct ffs_fsck_fix *f;
+	size_t i;
+	int error;
+
+	for (i = 0; i < st->nfix; i++) {
+		f = &st->fix[i];
+		error = f->f_what == FFS_FIX_CLEAR
+		    ? ffs_fsck_clri(st, f->f_ino)
+		    : ffs_fsck_patch(st, f->f_ino, f->f_what, f->f_val);
+		if (error != 0)
+			fsck_say(st->fr, "inode %llu: cannot repair it (error %d)",
+			    (unsigned long long)f->f_ino, error);
+	}
+	st->nfix = 0;
+}
+
+/*
+ * Drop the entry at pos of a directory chunk: the entry before it (at
+ * prev, or -1 when it is the first) takes its room, or it becomes empty.
+ * The rest of the chunk from pos is dropped when whole is set (the entry
+ * itself is broken).
+ */
+void
+ffs_fsck_dropent(
+    struct ffs_fsck *st, uint8_t *chunk, int prev, unsigned pos, bool whole)
+{
+	bool ns = st->fm.fm_um.um_needswap;
+	struct direct *ep = (struct direct *)(chunk + pos), *pp;
+	unsigned reclen = ufs_rw16(ep->d_reclen, ns);
+
+	if (whole)
+		reclen = UFS_DIRBLKSIZ - pos;
+	if (prev >= 0) {
+		pp = (struct direct *)(chunk + prev);
+		pp->d_reclen = ufs_rw16(
+		    (uint16_t)(pos + reclen - (unsigned)prev), ns);
+		return;
+	}
+	ep->d_ino = 0;
+	ep->d_reclen = ufs_rw16((uint16_t)reclen, ns);
+	if (whole) {
+		ep->d_namlen = 0;
+		ep->d_type = 0;
+	}
+}
+
+/* Make ".." of directory dino name inode to. */
+int
+ffs_fsck_setdotdot(struct ffs_fsck *st, ino_t dino, uint32_t to)
+{
+	struct ufsmount *ump = &st->fm.fm_um;
+	bool ns = ump->um_needswap;
+	struct inode *ip = ufs_inode_alloc(ump, dino);
+	struct direct *ep;
+	uint8_t din[256];
+	unsigned off;
+	daddr_t addr;
+	struct buf *bp;
+	int error;
+
+	if ((error = ffs_inode_read(&st->fm, dino, din)) != 0 ||
+	    (error = ufs_dinode_load(ip, din)) != 0 ||
+	    (error = ufs_blkmap(ip, 0, &addr, NULL)) != 0)
+		goto out;
+	if (addr <= 0) {
+		error = EFSCORRUPTED;
+		goto out;
+	}
+	error = bread(ump->um_devvp, UFS_FSBTODB(ump, addr),
+	    (int)ufs_blksize(ip, 0), 0, &bp);
+	if (error != 0)
+		goto out;
+	ep = bp->b_data;
+	off = ufs_rw16(ep->d_reclen, ns);
+	ep = (struct direct *)((uint8_t *)bp->b_data + off);
+	if (off < UFS_DIRHDRSIZ || off + UFS_DIRSIZ(2) > UFS_DIRBLKSIZ ||
+	    ep->d_namlen != 2 || memcmp(ep->d_name, "..", 2) != 0) {
+		brelse(bp, B_INVAL);
+		error = EFSCORRUPTED;
+		goto out;
+	}
+	ep->d_ino = ufs_rw32(to, ns);
+	error = bwrite(bp);
+out:
+	ufs_inode_free(ip);
+	return error;
+}
+
+/*
+ * Rewrite the maps and counts of group c (cb read, w what the walk
+ * found) and write it.
+ */
+void
+ffs_fsck_cgfix(struct ffs_fsck *st, uint32_t c, struct ffs_cgbuf *cb,
+    const struct ffs_cgwant *w)
+{
+	struct fs *fs = st->fm.fm_fs;
+	int32_t ndblk = ffs_cg_ndblk(fs, c), i;
+	int64_t h, nblks = howmany(ndblk, fs->fs_frag);
+	int64_t nclust = ffs_fragstoblks(fs, ndblk);
+	unsigned bits, full = (1u << fs->fs_frag) - 1;
+	uint64_t ino;
+
+	for (i = 0; i < fs->fs_ipg; i++) {
+		ino = (uint64_t)c * (uint64_t)fs->fs_ipg + (uint64_t)i;
+		if (st->istate[ino] != FSCK_FREE || (c == 0 && i < UFS_ROOTINO))
+			ffs_setbit(cb->cb_inosused, i);
+		else
+			ffs_clrbit(cb->cb_inosused, i);
+	}
+	for (i = 0; i < ndblk; i++) {
+		if (ffs_isset(st->used, ffs_cgbase(fs, c) + i))
+			ffs_clrbit(cb->cb_blksfree, i);
+		else
+			ffs_setbit(cb->cb_blksfree, i);
+	}
+	if (cb->cb_clustersfree != NULL) {
+		for (h = 0; h < nclust; h++) {
+			bits = ffs_blkbits(fs, cb->cb_blksfree, h);
+			if (h < nblks && bits == full)
+				ffs_setbit(cb->cb_clustersfree, h);
+			else
+				ffs_clrbit(cb->cb_clustersfree, h);
+		}
+		for (i = 1; i <= fs->fs_contigsumsize; i++)
+			cb->cb_clustersum[i] = (int32_t)ufs_rw32(
+			    (uint32_t)w->clustersum[i], cb->cb_ns);
+	}
+	for (i = 1; i < fs->fs_frag; i++)
+		CG_SET(cb, cg_frsum[i], w->frsum[i]);
+	CG_SET(cb, cg_cs.cs_ndir, w->ndir);
+	CG_SET(cb, cg_cs.cs_nbfree, w->nbfree);
+	CG_SET(cb, cg_cs.cs_nifree, w->nifree);
+	CG_SET(cb, cg_cs.cs_nffree, w->nffree);
+	if (bwrite(cb->cb_bp) != 0)
+		fsck_say(st->fr, "cylinder group %u: cannot write it", c);
+	cb->cb_bp = NULL;
+}
