@@ -143,6 +143,41 @@ fsck_problem_fixed(struct fsck_report *fr, const char *fmt, ...)
 }
 
 int
+fsck_rounds(struct vnode *devvp, const char *options, struct fsck_report *fr,
+    fsck_round_fn *round, int maxrounds)
+{
+	struct fsck_report q;
+	int error, i, left;
+
+	error = round(devvp, options, fr);
+	if (error != 0 || !fr->fr_repair || fr->fr_found == 0)
+		return error;
+	/* each round starts from what is on the device */
+	(void)vinvalbuf(devvp, true);
+	for (i = 0; i < maxrounds; i++) {
+		fsck_report_init(&q, NULL, "repair");
+		error = round(devvp, options, &q);
+		(void)vinvalbuf(devvp, true);
+		if (error != 0)
+			return error;
+		if (q.fr_found == 0)
+			break;
+	}
+	fsck_report_init(&q, NULL, NULL);
+	if ((error = round(devvp, options, &q)) != 0)
+		return error;
+	left = q.fr_found;
+	if (left > 0) {
+		fsck_say(fr, "left after the repair:");
+		fsck_report_init(&q, fr->fr_uio, NULL);
+		q.fr_maxlines = 50;
+		(void)round(devvp, options, &q);
+	}
+	fr->fr_fixed = fr->fr_found > left ? fr->fr_found - left : 0;
+	return 0;
+}
+
+int
 rump_vfs_fsckr(const char *fstype, const char *key, const char *options,
     char *buf, size_t buflen, int *nfound, int *nleft)
 {

@@ -30,6 +30,7 @@
 #include "ext2fs/ext2fs_dinode.h"
 #include "ext2fs/ext2fs_dir.h"
 #include "ext2fs/ext2fs_extern.h"
+#include "ext2fs/ext2fs_fsck.h"
 
 #define E2FS_RESIZE_INO 7
 #define FSCK_MAXDEPTH   (EXT4_EXT_MAX_DEPTH + 1)
@@ -43,6 +44,9 @@ struct fsck {
 	uint8_t *isdir;
 	uint16_t *nlinks;  /* entries naming each inode (saturating) */
 	uint8_t *named;    /* named by an entry other than "." and ".." */
+	uint32_t *parent;  /* directories: the directory naming them */
+	uint32_t *dotdot;  /* directories: what their ".." names (0: bad) */
+	ino_t lostfound;   /* 0: not looked up yet; -1: none */
 	uint64_t nclaimed; /* blocks of the inode being walked */
 	ino_t ino;         /* the inode being walked */
 	int ndups, nbad;
@@ -58,6 +62,12 @@ static void
 setbit(uint8_t *map, uint64_t i)
 {
 	map[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+static void
+clrbit(uint8_t *map, uint64_t i)
+{
+	map[i >> 3] &= (uint8_t) ~(1u << (i & 7));
 }
 
 /* --- pass 1: inodes and their blocks ------------------------------------ */
@@ -137,6 +147,7 @@ walk_ext(
 	    budget <= 0) {
 		fsck_problem(fk->fr, "inode %llu: damaged extent tree",
 		    (unsigned long long)fk->ino);
+		fk->nbad++; /* cleared with repair */
 		return;
 	}
 	depth = e2fs_le16(eh.eh_depth);
@@ -214,6 +225,39 @@ inode_patch(
 	fsck_fixed(fk->fr);
 }
 
+/*
+ * Free inode ino (its blocks are bad or another file's): deleted as the
+ * kernel deletes, so that the entries naming it go in pass 2 and its
+ * blocks are freed by the next round's bitmaps.
+ */
+static void
+inode_clear(struct fsck *fk, ino_t ino)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
+	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
+	struct ext2fs_dinode din;
+	struct buf *bp;
+	uint8_t *raw;
+
+	if (ext2fs_bread(ump,
+	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, &bp) != 0)
+		return;
+	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
+	memcpy(&din, raw, MIN(sizeof(din), (size_t)ump->um_isize));
+	din.i_mode = 0;
+	din.i_links_count = 0;
+	din.i_dtime = e2fs_le32((uint32_t)time_second());
+	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
+	ext2fs_inode_csum_set(ump, ino, raw);
+	bp->b_flags |= B_META;
+	bdwrite(bp);
+	clrbit(fk->iused, ino);
+	clrbit(fk->isdir, ino);
+	fsck_say(fk->fr, "inode %llu: cleared", (unsigned long long)ino);
+	fsck_fixed(fk->fr);
+}
+
 /* Is ino one the superblock names (journal, quota, orphan file ...)? */
 static bool
 special_inode(const struct ext2fs_mount *ump, ino_t ino)
@@ -249,6 +293,8 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 	if (type == VBAD && ino >= ump->um_first_ino) {
 		fsck_problem(fk->fr, "inode %llu: bad file type %#o",
 		    (unsigned long long)ino, mode & E2FS_IFMT);
+		if (fk->repair)
+			inode_clear(fk, ino);
 		return;
 	}
 	if (type == VDIR)
@@ -295,6 +341,12 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 			    "inode %llu: attribute block %llu "
 			    "outside the file system",
 			    (unsigned long long)ino, (unsigned long long)acl);
+	}
+	if ((fk->ndups > 0 || fk->nbad > 0) && fk->repair &&
+	    !special_inode(ump, ino) && ino >= ump->um_first_ino) {
+		/* cut: the file that came second loses */
+		inode_clear(fk, ino);
+		return;
 	}
 	iblocks = e2fs_le32(din->i_blocks_lo);
 	if (E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_HUGE_FILE))
@@ -404,6 +456,14 @@ dir_entry_cb(void *arg, const struct ext2fs_dirent_info *de)
 		    "\"..\"",
 		    (unsigned long long)dc->dp->i_number);
 	dc->nrec++;
+	if (dotdot && !isset(fk->iused, de->de_ino)) {
+		/* mended in pass 3, when the parent is known */
+		fsck_problem(fk->fr,
+		    "directory %llu: \"..\" names unused inode %llu",
+		    (unsigned long long)dc->dp->i_number,
+		    (unsigned long long)de->de_ino);
+		return 0;
+	}
 	if (!isset(fk->iused, de->de_ino)) {
 		fsck_problem(fk->fr,
 		    "directory %llu: entry \"%.*s\" names unused "
@@ -420,8 +480,13 @@ dir_entry_cb(void *arg, const struct ext2fs_dirent_info *de)
 	}
 	if (fk->nlinks[de->de_ino] < UINT16_MAX)
 		fk->nlinks[de->de_ino]++;
-	if (!dot && !dotdot)
+	if (dotdot)
+		fk->dotdot[dc->dp->i_number] = (uint32_t)de->de_ino;
+	if (!dot && !dotdot) {
 		setbit(fk->named, de->de_ino);
+		if (isset(fk->isdir, de->de_ino) && fk->parent[de->de_ino] == 0)
+			fk->parent[de->de_ino] = (uint32_t)dc->dp->i_number;
+	}
 	return 0;
 }
 
@@ -491,6 +556,79 @@ pass2(struct fsck *fk)
 
 /* --- pass 3: connectivity ---------------------------------------------- */
 
+/* lost+found's inode, or 0 when there is none. */
+static ino_t
+lostfound(struct fsck *fk)
+{
+	ino_t ino;
+
+	if (fk->lostfound == 0) {
+		fk->lostfound = (ino_t)-1;
+		if (ext2fs_fsck_lookup(fk->ump, E2FS_ROOTINO, "lost+found",
+		        &ino) == 0 &&
+		    ino <= fk->ump->um_ninodes && isset(fk->iused, ino) &&
+		    isset(fk->isdir, ino))
+			fk->lostfound = ino;
+	}
+	return fk->lostfound == (ino_t)-1 ? 0 : fk->lostfound;
+}
+
+/* Name ino "#ino" in lost+found; the counts follow. */
+static bool
+reconnect(struct fsck *fk, ino_t ino)
+{
+	struct ext2fs_dinode din;
+	uint8_t *raw;
+	char name[32];
+	ino_t lf = lostfound(fk);
+	uint16_t mode;
+	int error;
+
+	if (lf == 0 || lf == ino) {
+		fsck_say(fk->fr, "inode %llu: no lost+found to put it in",
+		    (unsigned long long)ino);
+		return false;
+	}
+	raw = kmem_zalloc(MAX(fk->ump->um_isize, sizeof(din)), KM_SLEEP);
+	error = ext2fs_dinode_read(fk->ump, ino, raw);
+	memcpy(&din, raw, sizeof(din));
+	kmem_free(raw, MAX(fk->ump->um_isize, sizeof(din)));
+	if (error != 0)
+		return false;
+	mode = e2fs_le16(din.i_mode);
+	ksnprintf(name, sizeof(name), "#%llu", (unsigned long long)ino);
+	if ((error = ext2fs_fsck_link(fk->ump, lf, ino, mode, name)) != 0) {
+		fsck_say(fk->fr, "inode %llu: cannot enter it in lost+found "
+		                 "(error %d)",
+		    (unsigned long long)ino, error);
+		return false;
+	}
+	fsck_say(fk->fr, "inode %llu: now lost+found/%s",
+	    (unsigned long long)ino, name);
+	if (fk->nlinks[ino] < UINT16_MAX)
+		fk->nlinks[ino]++;
+	setbit(fk->named, ino);
+	if (isset(fk->isdir, ino))
+		fk->parent[ino] = (uint32_t)lf;
+	return true;
+}
+
+/* Make the ".." of directory ino name parent; the counts follow. */
+static bool
+set_dotdot(struct fsck *fk, ino_t ino, uint32_t parent)
+{
+	uint32_t old = fk->dotdot[ino];
+
+	if (ext2fs_fsck_setdotdot(fk->ump, ino, parent) != 0)
+		return false;
+	if (old != 0 && fk->nlinks[old] > 0)
+		fk->nlinks[old]--;
+	if (fk->nlinks[parent] < UINT16_MAX)
+		fk->nlinks[parent]++;
+	fk->dotdot[ino] = parent;
+	return true;
+}
+
 static void
 pass3(struct fsck *fk)
 {
@@ -498,13 +636,24 @@ pass3(struct fsck *fk)
 
 	for (ino = 1; ino <= fk->ump->um_ninodes; ino++) {
 		if (!isset(fk->isdir, ino) || !isset(fk->iused, ino) ||
-		    ino == E2FS_ROOTINO || special_inode(fk->ump, ino) ||
-		    isset(fk->named, ino))
+		    special_inode(fk->ump, ino))
+			continue;
+		if (ino != E2FS_ROOTINO && !isset(fk->named, ino)) {
+			fsck_problem(fk->fr,
+			    "directory %llu is not connected to the tree",
+			    (unsigned long long)ino);
+			if (fk->repair && reconnect(fk, ino))
+				fsck_fixed(fk->fr);
+		}
+		if (ino == E2FS_ROOTINO)
+			fk->parent[ino] = E2FS_ROOTINO;
+		if (fk->parent[ino] == 0 || fk->dotdot[ino] == fk->parent[ino])
 			continue;
 		fsck_problem(fk->fr,
-		    "directory %llu is not connected to the tree "
-		    "(not repaired)",
-		    (unsigned long long)ino);
+		    "directory %llu: \"..\" names %u, but %u names it",
+		    (unsigned long long)ino, fk->dotdot[ino], fk->parent[ino]);
+		if (fk->repair && set_dotdot(fk, ino, fk->parent[ino]))
+			fsck_fixed(fk->fr);
 	}
 }
 
@@ -531,9 +680,12 @@ pass4(struct fsck *fk)
 		if (want == 0) {
 			fsck_problem(fk->fr,
 			    "inode %llu is in use but no "
-			    "directory names it (not repaired)",
+			    "directory names it",
 			    (unsigned long long)ino);
-			continue;
+			if (!fk->repair || !reconnect(fk, ino))
+				continue;
+			fsck_fixed(fk->fr);
+			want = fk->nlinks[ino];
 		}
 		if (isset(fk->isdir, ino) && have == 1 &&
 		    want >= E2FS_LINK_MAX &&
@@ -751,8 +903,8 @@ fsck_open(struct vnode *devvp, bool repair, struct ext2fs_mount **umpp)
 	return 0;
 }
 
-int
-ext2fs_fsck(
+static int
+ext2fs_fsck_round(
     struct vnode *devvp, const char *options, struct fsck_report *fr)
 {
 	struct ext2fs_mount *ump;
@@ -762,7 +914,7 @@ ext2fs_fsck(
 	int error;
 
 	memset(&fk, 0, sizeof(fk));
-	fk.repair = options != NULL && strstr(options, "repair") != NULL;
+	fk.repair = fr->fr_repair;
 	fk.fr = fr;
 	if ((error = fsck_open(devvp, fk.repair, &ump)) != 0)
 		return error;
@@ -779,6 +931,10 @@ ext2fs_fsck(
 	fk.nlinks = kmem_zalloc(
 	    ((size_t)ump->um_ninodes + 1) * sizeof(uint16_t), KM_SLEEP);
 	fk.named = kmem_zalloc(inobytes, KM_SLEEP);
+	fk.parent = kmem_zalloc(
+	    ((size_t)ump->um_ninodes + 1) * sizeof(uint32_t), KM_SLEEP);
+	fk.dotdot = kmem_zalloc(
+	    ((size_t)ump->um_ninodes + 1) * sizeof(uint32_t), KM_SLEEP);
 
 	state = e2fs_le16(ump->um_sb.s_state);
 	if (E2FS_HAS_INCOMPAT(ump, EXT3F_INCOMPAT_RECOVER))
@@ -805,6 +961,8 @@ ext2fs_fsck(
 		error = ext2fs_sbupdate(ump, false);
 	}
 	kmem_free(fk.nlinks, ((size_t)ump->um_ninodes + 1) * sizeof(uint16_t));
+	kmem_free(fk.parent, ((size_t)ump->um_ninodes + 1) * sizeof(uint32_t));
+	kmem_free(fk.dotdot, ((size_t)ump->um_ninodes + 1) * sizeof(uint32_t));
 	kmem_free(fk.isdir, inobytes);
 	kmem_free(fk.named, inobytes);
 	kmem_free(fk.iused, inobytes);
@@ -813,4 +971,14 @@ ext2fs_fsck(
 	ext2fs_groups_free(ump);
 	kmem_free(ump, sizeof(*ump));
 	return error;
+}
+
+#define E2FSCK_ROUNDS 3 /* repair rounds after the first one */
+
+/* vfs_fsckr */
+int
+ext2fs_fsck(
+    struct vnode *devvp, const char *options, struct fsck_report *fr)
+{
+	return fsck_rounds(devvp, options, fr, ext2fs_fsck_round, E2FSCK_ROUNDS);
 }

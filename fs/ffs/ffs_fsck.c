@@ -689,7 +689,7 @@ ffs_fsck_free(struct ffs_fsck *st)
 
 /* One whole check (and repair, as fr says) of the file system. */
 static int
-ffs_fsck_round(struct vnode *devvp, struct fsck_report *fr)
+ffs_fsck_round(struct vnode *devvp, const char *options, struct fsck_report *fr)
 {
 	struct ffs_fsck st;
 	struct vattr va;
@@ -698,6 +698,7 @@ ffs_fsck_round(struct vnode *devvp, struct fsck_report *fr)
 	bool ns;
 	int error;
 
+	(void)options;
 	memset(&st, 0, sizeof(st));
 	st.fr = fr;
 	vattr_null(&va);
@@ -757,37 +758,9 @@ ffs_fsck_round(struct vnode *devvp, struct fsck_report *fr)
 
 #define FFS_FSCK_ROUNDS 4 /* repair rounds after the first one */
 
-/*
- * vfs_fsckr.  A repair is followed by more rounds: clearing an inode
- * frees its blocks and orphans the files of a directory, which the next
- * round finds; then a last check counts what is left.
- */
+/* vfs_fsckr */
 int
 ffs_fsck(struct vnode *devvp, const char *options, struct fsck_report *fr)
 {
-	struct fsck_report q;
-	int error, i, left;
-
-	(void)options;
-	error = ffs_fsck_round(devvp, fr);
-	if (error != 0 || !fr->fr_repair || fr->fr_found == 0)
-		return error;
-	for (i = 0; i < FFS_FSCK_ROUNDS; i++) {
-		fsck_report_init(&q, NULL, "repair");
-		if ((error = ffs_fsck_round(devvp, &q)) != 0)
-			return error;
-		if (q.fr_found == 0)
-			break;
-	}
-	fsck_report_init(&q, NULL, NULL);
-	if ((error = ffs_fsck_round(devvp, &q)) != 0)
-		return error;
-	left = q.fr_found;
-	if (left > 0) {
-		fsck_say(fr, "left after the repair:");
-		fsck_report_init(&q, fr->fr_uio, NULL);
-		(void)ffs_fsck_round(devvp, &q);
-	}
-	fr->fr_fixed = fr->fr_found > left ? fr->fr_found - left : 0;
-	return 0;
+	return fsck_rounds(devvp, options, fr, ffs_fsck_round, FFS_FSCK_ROUNDS);
 }

@@ -972,37 +972,10 @@ out:
 
 #define FK_ROUNDS 4 /* repair rounds after the first one */
 
-/*
- * vfs_fsckr.  A repair is followed by more rounds (what one fix changes,
- * the next round finds) and a last check that counts what is left.
- */
+/* vfs_fsckr */
 int
 msdosfs_fsck(
     struct vnode *devvp, const char *options, struct fsck_report *fr)
 {
-	struct fsck_report q;
-	int error, i, left;
-
-	error = fk_round(devvp, options, fr);
-	if (error != 0 || !fr->fr_repair || fr->fr_found == 0)
-		return error;
-	for (i = 0; i < FK_ROUNDS; i++) {
-		fsck_report_init(&q, NULL, "repair");
-		if ((error = fk_round(devvp, options, &q)) != 0)
-			return error;
-		if (q.fr_found == 0)
-			break;
-	}
-	fsck_report_init(&q, NULL, NULL);
-	if ((error = fk_round(devvp, options, &q)) != 0)
-		return error;
-	left = q.fr_found;
-	if (left > 0) {
-		fsck_say(fr, "left after the repair:");
-		fsck_report_init(&q, fr->fr_uio, NULL);
-		q.fr_maxlines = 50;
-		(void)fk_round(devvp, options, &q);
-	}
-	fr->fr_fixed = fr->fr_found > left ? fr->fr_found - left : 0;
-	return 0;
+	return fsck_rounds(devvp, options, fr, fk_round, FK_ROUNDS);
 }

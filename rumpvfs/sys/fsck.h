@@ -9,6 +9,7 @@
 #include "sys/param.h"
 
 struct uio;
+struct vnode;
 
 struct fsck_report {
 	struct uio *fr_uio; /* where the lines go */
@@ -29,5 +30,17 @@ void fsck_fixed(struct fsck_report *);
 /* A problem found and repaired at once. */
 void fsck_problem_fixed(struct fsck_report *, const char *, ...)
     __printflike(2, 3);
+
+/*
+ * Run a check with repair in rounds: the first reports to fr, then
+ * quiet rounds repair what the earlier ones' fixes uncovered (a cleared
+ * inode frees blocks, a cut chain leaves lost clusters) until one finds
+ * nothing or maxrounds ran; a last read-only round counts (and lists)
+ * what is left, which sets fr_fixed.  Without repair: one round.
+ */
+typedef int fsck_round_fn(
+    struct vnode *devvp, const char *options, struct fsck_report *);
+int fsck_rounds(struct vnode *devvp, const char *options,
+    struct fsck_report *fr, fsck_round_fn *round, int maxrounds);
 
 #endif /* _SYS_FSCK_H_ */
