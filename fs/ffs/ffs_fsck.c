@@ -382,7 +382,18 @@ ffs_fsck_chunk(struct ffs_fsck *st, ino_t dino, uint8_t *chunk, off_t coff)
 			    "directory %llu, offset %lld: "
 			    "bad entry (rest of chunk skipped)",
 			    (unsigned long long)dino, (long long)(coff + pos));
-			if (fix && UFS_DIRBLKSIZ - pos >= UFS_DIRHDRSIZ) {
+			if (fix && coff == 0 && pos == 0) {
+				/* "." and ".." first; pass 3 mends ".." */
+				ffs_fsck_dots(st, chunk, dino, UFS_ROOTINO);
+				if (st->refs[dino] != UINT16_MAX)
+					st->refs[dino]++;
+				if (st->refs[UFS_ROOTINO] != UINT16_MAX)
+					st->refs[UFS_ROOTINO]++;
+				st->dotdot[dino] = UFS_ROOTINO;
+				ffs_nameset_add(st->names, ".", 1);
+				ffs_nameset_add(st->names, "..", 2);
+				dirty = true;
+			} else if (fix && UFS_DIRBLKSIZ - pos >= UFS_DIRHDRSIZ) {
 				ffs_fsck_dropent(st, chunk, prev, pos, true);
 				dirty = true;
 			} else if (fix && prev >= 0) {

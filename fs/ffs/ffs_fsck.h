@@ -65,6 +65,8 @@ void ffs_fsck_apply(struct ffs_fsck *);
 void ffs_fsck_dropent(
     struct ffs_fsck *, uint8_t *chunk, int prev, unsigned pos, bool whole);
 int ffs_fsck_setdotdot(struct ffs_fsck *, ino_t dino, uint32_t to);
+void ffs_fsck_dots(
+    struct ffs_fsck *, uint8_t *chunk, ino_t dino, uint32_t parent);
 void ffs_fsck_cgfix(struct ffs_fsck *, uint32_t c, struct ffs_cgbuf *,
     const struct ffs_cgwant *);
 

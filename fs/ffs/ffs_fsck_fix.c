@@ -146,6 +146,33 @@ ffs_fsck_dropent(
 	}
 }
 
+/* Write a first chunk holding only "." (dino) and ".." (parent). */
+void
+ffs_fsck_dots(struct ffs_fsck *st, uint8_t *chunk, ino_t dino, uint32_t parent)
+{
+	struct ufsmount *ump = &st->fm.fm_um;
+	bool ns = ump->um_needswap;
+	struct direct *ep;
+	unsigned i, len;
+	uint16_t n16;
+
+	memset(chunk, 0, UFS_DIRBLKSIZ);
+	for (i = 0; i < 2; i++) {
+		ep = (struct direct *)(chunk + (i == 0 ? 0 : UFS_DIRSIZ(1)));
+		len = i == 0 ? UFS_DIRSIZ(1) : UFS_DIRBLKSIZ - UFS_DIRSIZ(1);
+		ep->d_ino = ufs_rw32(i == 0 ? (uint32_t)dino : parent, ns);
+		ep->d_reclen = ufs_rw16((uint16_t)len, ns);
+		if (ump->um_oldfmt) {
+			n16 = ufs_rw16((uint16_t)(i + 1), ns);
+			memcpy(&ep->d_type, &n16, 2);
+		} else {
+			ep->d_type = UFS_DT_DIR;
+			ep->d_namlen = (uint8_t)(i + 1);
+		}
+		memcpy(ep->d_name, "..", i + 1);
+	}
+}
+
 /* Make ".." of directory dino name inode to. */
 int
 ffs_fsck_setdotdot(struct ffs_fsck *st, ino_t dino, uint32_t to)
