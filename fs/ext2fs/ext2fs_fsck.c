@@ -490,6 +490,50 @@ dir_entry_cb(void *arg, const struct ext2fs_dirent_info *de)
 	return 0;
 }
 
+/*
+ * Make a damaged directory block empty: one unused record, or "." and
+ * ".." (the root, mended in pass 3) for the first block.
+ */
+static void
+dir_block_reset(struct fsck *fk, ino_t ino, uint8_t *blk, bool first)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	size_t len = ump->um_bsize;
+	struct ext2fs_direct d;
+	uint8_t ft = E2FS_HAS_INCOMPAT(ump, EXT2F_INCOMPAT_FILETYPE)
+	    ? EXT2_FT_DIR
+	    : EXT2_FT_UNKNOWN;
+	size_t dot = E2FS_DIRSIZ(1);
+
+	memset(blk, 0, len);
+	if (E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_METADATA_CSUM)) {
+		ext2fs_dirtail_init(ump, blk);
+		len -= E2FS_DIRTAIL_SIZE;
+	}
+	memset(&d, 0, sizeof(d));
+	if (!first) {
+		d.e2d_reclen = e2fs_le16(ext2fs_dir_reclen_enc(ump, len));
+		memcpy(blk, &d, sizeof(d));
+		return;
+	}
+	d.e2d_ino = e2fs_le32((uint32_t)ino);
+	d.e2d_reclen = e2fs_le16(ext2fs_dir_reclen_enc(ump, dot));
+	d.e2d_namlen = 1;
+	d.e2d_type = ft;
+	memcpy(blk, &d, sizeof(d));
+	blk[sizeof(d)] = '.';
+	d.e2d_ino = e2fs_le32(E2FS_ROOTINO);
+	d.e2d_reclen = e2fs_le16(ext2fs_dir_reclen_enc(ump, len - dot));
+	d.e2d_namlen = 2;
+	memcpy(blk + dot, &d, sizeof(d));
+	memcpy(blk + dot + sizeof(d), "..", 2);
+	if (fk->nlinks[ino] < UINT16_MAX)
+		fk->nlinks[ino]++;
+	if (fk->nlinks[E2FS_ROOTINO] < UINT16_MAX)
+		fk->nlinks[E2FS_ROOTINO]++;
+	fk->dotdot[ino] = E2FS_ROOTINO;
+}
+
 static void
 check_dir(struct fsck *fk, ino_t ino)
 {
@@ -530,11 +574,19 @@ check_dir(struct fsck *fk, ino_t ino)
 		error = ext2fs_dir_chunk(dp, bp->b_data, len,
 		    E2FS_LBLKTOOFF(ump, lbn), 0, E2FS_DIRWALK_WRITE, &dirty,
 		    dir_entry_cb, &dc);
-		if (error != 0)
+		if (error != 0) {
 			fsck_problem(fk->fr,
 			    "directory %llu: damaged records in "
 			    "block %lld",
 			    (unsigned long long)ino, (long long)lbn);
+			if (fk->repair) {
+				/* its names are lost: what they named goes
+				 * to lost+found in the next round */
+				dir_block_reset(fk, ino, bp->b_data, lbn == 0);
+				dirty = true;
+				fsck_fixed(fk->fr);
+			}
+		}
 		if (dirty) {
 			ext2fs_dirblk_csum_set(dp, bp->b_data);
 			bdwrite(bp);

@@ -505,9 +505,6 @@ fk_entry(struct fsck *fk, struct fkdir *d, uint32_t idx, struct direntry *de,
 		}
 		return;
 	}
-	if (d->d_clust != 0 && idx < 2)
-		fk_problem(fk, "%s: \"%s\" entry missing", d->d_path,
-		    idx == 0 ? "." : "..");
 	fk_name(fk, l, de, d->d_path, name, sizeof(name));
 	path = kmem_alloc(FK_PATHMAX, KM_SLEEP);
 	ksnprintf(
@@ -558,26 +555,32 @@ fk_entry(struct fsck *fk, struct fkdir *d, uint32_t idx, struct direntry *de,
 	kmem_free(path, FK_PATHMAX);
 }
 
-/* Write "." and ".." into the empty first cluster cn of directory d. */
+/*
+ * A subdirectory starts with "." and ".." (block bp, its first); with
+ * repair, a missing one is written where its slot is free or deleted.
+ */
 static void
-fk_dots(struct fsck *fk, const struct fkdir *d, uint32_t cn)
+fk_dots(struct fsck *fk, const struct fkdir *d, struct buf *bp)
 {
-	struct msdosfsmount *pmp = fk->fk_pmp;
-	struct direntry *de;
-	struct buf *bp;
+	static const char names[2][12] = {".          ", "..         "};
+	struct direntry *de = bp->b_data;
+	int i;
 
-	if (bread(pmp->pm_devvp, msdosfs_cntodb(pmp, cn), (int)pmp->pm_csize,
-	        0, &bp) != 0)
-		return;
-	de = bp->b_data;
-	memset(de, 0, 2 * sizeof(*de));
-	memcpy(de[0].de_name, ".          ", 11);
-	memcpy(de[1].de_name, "..         ", 11);
-	de[0].de_attr = de[1].de_attr = ATTR_DIRECTORY;
-	msdosfs_de_setclust(pmp, &de[0], d->d_clust);
-	msdosfs_de_setclust(pmp, &de[1], d->d_parent);
-	if (bwrite(bp) == 0)
-		fsck_fixed(fk->fk_fr);
+	for (i = 0; i < 2; i++) {
+		if (memcmp(de[i].de_name, names[i], 11) == 0)
+			continue;
+		fk_problem(fk, "%s: \"%s\" entry missing", d->d_path,
+		    i == 0 ? "." : "..");
+		if (!fk->fk_repair || (de[i].de_name[0] != SLOT_DELETED &&
+		                          de[i].de_name[0] != SLOT_EMPTY))
+			continue;
+		memset(&de[i], 0, sizeof(de[i]));
+		memcpy(de[i].de_name, names[i], 11);
+		de[i].de_attr = ATTR_DIRECTORY;
+		msdosfs_de_setclust(fk->fk_pmp, &de[i],
+		    i == 0 ? d->d_clust : d->d_parent);
+		fk_dirty(fk);
+	}
 }
 
 /* Read and check the entries of directory d. */
@@ -628,6 +631,8 @@ fk_dir(struct fsck *fk, struct fkdir *d)
 		}
 		fk->fk_bp = bp;
 		fk->fk_bpdirty = false;
+		if (blk == 0 && d->d_clust != 0 && bsize >= 2 * DIRENT_SIZE)
+			fk_dots(fk, d, bp);
 		for (i = 0; i < bsize; i += DIRENT_SIZE, idx++) {
 			de = (struct direntry *)((uint8_t *)bp->b_data + i);
 			if (de->de_name[0] == SLOT_EMPTY) {
@@ -649,11 +654,6 @@ fk_dir(struct fsck *fk, struct fkdir *d)
 			brelse(bp, 0);
 	}
 	fk_lfn_orphan(fk, l, d->d_path);
-	if (d->d_clust != 0 && idx < 2) {
-		fk_problem(fk, "%s: no \".\" and \"..\" entries", d->d_path);
-		if (fk->fk_repair && idx == 0 && list != NULL && nblk > 0)
-			fk_dots(fk, d, list[0]);
-	}
 	kmem_free(set.s_names, set.s_size * 11);
 	kmem_free(l, sizeof(*l));
 	if (list != NULL)
