@@ -65,8 +65,10 @@ for v in 1 2; do
 		rm -rf "$W/x"
 		ran "$what" "$BIN/ukfs-cp" -R "$img:/" "$W/x"
 		cp=$?
+		cp "$img" "$W/orig.img"
 		ran "$what" "$BIN/ukfs-fsck" -t ffs -n "$img"
 		fsck=$?
+		cmp -s "$img" "$W/orig.img" || fail "$what: fsck -n wrote to it"
 		[ $fsck -eq 4 ] || fail "$what: ukfs-fsck -n exit $fsck," \
 		    "problems expected"
 		case $expect in

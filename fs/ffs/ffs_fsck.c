@@ -1,6 +1,8 @@
 /*
- * vfs_fsck for ffs: an offline, read-only check in the spirit of
- * fsck_ffs -n.  Findings go to the report one a line.
+ * vfs_fsckr for ffs: an offline check in the spirit of fsck_ffs.
+ * Findings go to the report one a line; with "repair" what can be put
+ * right is (ffs_fsck_fix.c writes), in rounds (fsck_rounds): clearing an
+ * inode frees its blocks and orphans what it named, for the next round.
  *
  *   superblock   found and sane, summary area readable, clean flag
  *   inodes       types, sizes, every block and fragment inside the file
@@ -12,6 +14,14 @@
  *                names given twice, file types, directories named once
  *                and reachable from the root
  *   link counts  against the names found
+ *
+ * Repairs: inodes that are bad, hold bad blocks, blocks claimed before
+ * or blocks past their end, and inodes nothing names, are cleared (there
+ * is no lost+found); block counts, link counts and directory sizes are
+ * set; broken entries and names of free or out-of-range inodes, second
+ * names of a directory and duplicate names are removed; "." and ".."
+ * and entry types are set right; the group maps, summaries and totals
+ * are rebuilt from what the walk found in use.
  */
 #include "sys/param.h"
 #include "sys/buf.h"
