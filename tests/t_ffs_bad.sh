@@ -50,7 +50,9 @@ ran() {
 
 for v in 1 2; do
 	mkdir -p "$W/bad$v"
-	makefs -t ffs -o version=$v "$W/good$v.img" "$W/tree" >/dev/null ||
+	# room to spare: fsck -y makes lost+found in it
+	makefs -t ffs -o version=$v -b 30% "$W/good$v.img" "$W/tree" \
+	    >/dev/null ||
 	    { fail "makefs version $v"; continue; }
 	"$T/ffs_mkbad" "$W/good$v.img" "$W/bad$v" ||
 	    { fail "ffs_mkbad version $v"; continue; }
@@ -110,6 +112,11 @@ for v in 1 2; do
 			rm -rf "$W/x"
 			ran "$what" "$BIN/ukfs-cp" -R "$W/fix.img:/" "$W/x" ||
 			    fail "$what: repaired image does not copy out"
+			# an orphan is reconnected with its data
+			if [ "$name" = orphan ]; then
+				cmp -s "$W/x/lost+found/#3" "$W/tree/small" ||
+				    fail "$what: /small is not lost+found/#3"
+			fi
 			;;
 		esac
 		echo "$what ($expect): walk $walk, cp $cp, fsck $fsck," \

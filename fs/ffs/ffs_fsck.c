@@ -15,9 +15,10 @@
  *                and reachable from the root
  *   link counts  against the names found
  *
- * Repairs: inodes that are bad, hold bad blocks, blocks claimed before
- * or blocks past their end, and inodes nothing names, are cleared (there
- * is no lost+found); block counts, link counts and directory sizes are
+ * Repairs: inodes nothing names go to lost+found (made when missing);
+ * inodes that are bad, hold bad blocks, blocks claimed before or blocks
+ * past their end are cleared (and so are orphans when lost+found cannot
+ * take them); block counts, link counts and directory sizes are
  * set; broken entries and names of free or out-of-range inodes, second
  * names of a directory and duplicate names are removed; "." and ".."
  * and entry types are set right; the group maps, summaries and totals
@@ -625,8 +626,9 @@ ffs_fsck_dirs(struct ffs_fsck *st)
 		if (st->parent[ino] == 0) {
 			ffs_fsck_problem(st, "directory %llu has no name",
 			    (unsigned long long)ino);
-			/* not reconnected: cleared, and its files with it */
-			ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
+			/* into lost+found, or cleared with its files */
+			if (fix && !ffs_fsck_reconnect(st, ino))
+				ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
 			continue;
 		}
 		if (st->dotdot[ino] != st->parent[ino]) {
@@ -668,8 +670,9 @@ ffs_fsck_links(struct ffs_fsck *st)
 			    "inode %llu is in use but has no "
 			    "name",
 			    (unsigned long long)ino);
-			/* not reconnected: cleared */
-			ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
+			/* into lost+found, or cleared */
+			if (st->fr->fr_repair && !ffs_fsck_reconnect(st, ino))
+				ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
 		} else if (st->refs[ino] != (uint16_t)st->nlink[ino]) {
 			ffs_fsck_problem(st,
 			    "inode %llu: link count %d, %u "

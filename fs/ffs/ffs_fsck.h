@@ -50,6 +50,7 @@ struct ffs_fsck {
 	struct ffs_nameset *names; /* of the directory being read */
 	struct ffs_fsck_fix *fix;  /* queued inode fixes (repair) */
 	size_t nfix, capfix;
+	uint32_t lostfound; /* 0: not looked up; UINT32_MAX: none */
 };
 
 void ffs_fsck_problem(struct ffs_fsck *, const char *, ...) __printflike(2, 3);
@@ -65,6 +66,7 @@ void ffs_fsck_apply(struct ffs_fsck *);
 void ffs_fsck_dropent(
     struct ffs_fsck *, uint8_t *chunk, int prev, unsigned pos, bool whole);
 int ffs_fsck_setdotdot(struct ffs_fsck *, ino_t dino, uint32_t to);
+bool ffs_fsck_reconnect(struct ffs_fsck *, ino_t);
 void ffs_fsck_dots(
     struct ffs_fsck *, uint8_t *chunk, ino_t dino, uint32_t parent);
 void ffs_fsck_cgfix(struct ffs_fsck *, uint32_t c, struct ffs_cgbuf *,

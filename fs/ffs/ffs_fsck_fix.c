@@ -2,7 +2,7 @@
  * The writing half of the ffs check (ffs_fsck.c decides what is wrong,
  * these functions put it right): clearing and patching inodes, editing
  * directory entries, rebuilding a cylinder group's maps and counts from
- * what the walk found in use.  Every write is synchronous, because the
+ * what the walk found in use, and lost+found.  Every write is synchronous, because the
  * walk reads blocks again and drops them (B_INVAL) afterwards.
  */
 #include "sys/param.h"
@@ -264,4 +264,277 @@ ffs_fsck_cgfix(struct ffs_fsck *st, uint32_t c, struct ffs_cgbuf *cb,
 	if (bwrite(cb->cb_bp) != 0)
 		fsck_say(st->fr, "cylinder group %u: cannot write it", c);
 	cb->cb_bp = NULL;
+}
+
+/* --- lost+found ---------------------------------------------------------- */
+
+/*
+ * Call cb for each chunk of directory dino (through its block map); the
+ * chunk is written when cb says it changed it.  Stops when cb returns
+ * with *stop set.
+ */
+typedef bool ffs_fsck_chunk_fn(struct ffs_fsck *, uint8_t *chunk, void *arg,
+    bool *stop);
+
+static int
+ffs_fsck_dirscan(
+    struct ffs_fsck *st, ino_t dino, ffs_fsck_chunk_fn *cb, void *arg)
+{
+	struct ufsmount *ump = &st->fm.fm_um;
+	struct inode *ip = ufs_inode_alloc(ump, dino);
+	uint8_t din[256];
+	bool stop = false, dirty;
+	daddr_t lbn, addr;
+	struct buf *bp;
+	long size, off;
+	int error;
+
+	if ((error = ffs_inode_read(&st->fm, dino, din)) != 0 ||
+	    (error = ufs_dinode_load(ip, din)) != 0)
+		goto out;
+	for (lbn = 0; !stop && UFS_LBLKTOSIZE(ump, lbn) < (off_t)ip->i_size;
+	     lbn++) {
+		size = ufs_blksize(ip, lbn);
+		if (ufs_blkmap(ip, lbn, &addr, NULL) != 0 || addr <= 0 ||
+		    !ufs_addr_valid(
+		        ump, addr, (uint32_t)(size >> ump->um_fshift)))
+			continue;
+		if (bread(ump->um_devvp, UFS_FSBTODB(ump, addr), (int)size, 0,
+		        &bp) != 0)
+			continue;
+		dirty = false;
+		for (off = 0; !stop && off + UFS_DIRBLKSIZ <= size &&
+		     UFS_LBLKTOSIZE(ump, lbn) + off < (off_t)ip->i_size;
+		     off += UFS_DIRBLKSIZ)
+			dirty |= cb(st, (uint8_t *)bp->b_data + off, arg, &stop);
+		if (dirty)
+			error = bwrite(bp);
+		else
+			brelse(bp, 0);
+	}
+	if (error == 0 && !stop)
+		error = ENOENT;
+out:
+	ufs_inode_free(ip);
+	return error;
+}
+
+struct ffs_fsck_name {
+	const char *name;
+	unsigned namlen;
+	uint32_t ino;
+	uint8_t type;
+};
+
+/* The entry at pos of a chunk: its length, name length, inode. */
+static void
+ffs_fsck_ent(struct ffs_fsck *st, const uint8_t *chunk, unsigned pos,
+    unsigned *reclen, unsigned *namlen, uint32_t *ino)
+{
+	bool ns = st->fm.fm_um.um_needswap;
+	const struct direct *ep = (const void *)(chunk + pos);
+	uint16_t n16;
+
+	*reclen = ufs_rw16(ep->d_reclen, ns);
+	*ino = ufs_rw32(ep->d_ino, ns);
+	*namlen = ep->d_namlen;
+	if (st->fm.fm_um.um_oldfmt) {
+		memcpy(&n16, &ep->d_type, 2);
+		*namlen = ufs_rw16(n16, ns);
+	}
+}
+
+static bool
+ffs_fsck_find_cb(struct ffs_fsck *st, uint8_t *chunk, void *arg, bool *stop)
+{
+	struct ffs_fsck_name *fn = arg;
+	unsigned pos = 0, reclen, namlen;
+	uint32_t ino;
+
+	while (pos + UFS_DIRHDRSIZ <= UFS_DIRBLKSIZ) {
+		ffs_fsck_ent(st, chunk, pos, &reclen, &namlen, &ino);
+		if (reclen < UFS_DIRHDRSIZ || reclen > UFS_DIRBLKSIZ - pos)
+			break;
+		if (ino != 0 && namlen == fn->namlen &&
+		    UFS_DIRHDRSIZ + namlen <= reclen &&
+		    memcmp(chunk + pos + UFS_DIRHDRSIZ, fn->name, namlen) == 0) {
+			fn->ino = ino;
+			*stop = true;
+			break;
+		}
+		pos += reclen;
+	}
+	return false;
+}
+
+/* Put the name where an entry has room for it. */
+static bool
+ffs_fsck_enter_cb(struct ffs_fsck *st, uint8_t *chunk, void *arg, bool *stop)
+{
+	struct ffs_fsck_name *fn = arg;
+	bool ns = st->fm.fm_um.um_needswap;
+	unsigned pos = 0, reclen, namlen, used, need = UFS_DIRSIZ(fn->namlen);
+	struct direct *ep;
+	uint32_t ino;
+	uint16_t n16;
+
+	while (pos + UFS_DIRHDRSIZ <= UFS_DIRBLKSIZ) {
+		ffs_fsck_ent(st, chunk, pos, &reclen, &namlen, &ino);
+		if (reclen < UFS_DIRHDRSIZ || reclen > UFS_DIRBLKSIZ - pos)
+			return false;
+		used = ino != 0 ? UFS_DIRSIZ(namlen) : 0;
+		if (reclen >= used + need) {
+			if (used > 0) {
+				ep = (struct direct *)(chunk + pos);
+				ep->d_reclen = ufs_rw16((uint16_t)used, ns);
+			}
+			ep = (struct direct *)(chunk + pos + used);
+			memset(ep, 0, need);
+			ep->d_ino = ufs_rw32(fn->ino, ns);
+			ep->d_reclen = ufs_rw16((uint16_t)(reclen - used), ns);
+			if (st->fm.fm_um.um_oldfmt) {
+				n16 = ufs_rw16((uint16_t)fn->namlen, ns);
+				memcpy(&ep->d_type, &n16, 2);
+			} else {
+				ep->d_type = fn->type;
+				ep->d_namlen = (uint8_t)fn->namlen;
+			}
+			memcpy(ep->d_name, fn->name, fn->namlen);
+			*stop = true;
+			return true;
+		}
+		pos += reclen;
+	}
+	return false;
+}
+
+static int
+ffs_fsck_enter(struct ffs_fsck *st, ino_t dino, const char *name,
+    uint32_t ino, uint8_t type)
+{
+	struct ffs_fsck_name fn = {name, (unsigned)strlen(name), ino, type};
+
+	return ffs_fsck_dirscan(st, dino, ffs_fsck_enter_cb, &fn);
+}
+
+/* Make /lost+found: a directory of one fragment. */
+static uint32_t
+ffs_fsck_mklf(struct ffs_fsck *st)
+{
+	struct ufsmount *ump = &st->fm.fm_um;
+	struct fs *fs = st->fm.fm_fs;
+	int64_t addr, end = ffs_cgbase(fs, 0) + ffs_cg_ndblk(fs, 0);
+	struct ffs_cgbuf cb;
+	struct inode *ip;
+	uint32_t ino, nino = (uint32_t)fs->fs_ipg, off, c;
+	struct buf *bp;
+
+	if (st->istate[UFS_ROOTINO] != FSCK_DIR ||
+	    ffs_cg_read(&st->fm, 0, &cb) != 0)
+		return 0;
+	if (ump->um_ufs2)
+		nino = (uint32_t)CG_GET(&cb, cg_initediblk);
+	for (ino = UFS_ROOTINO + 1; ino < nino; ino++)
+		if (st->istate[ino] == FSCK_FREE)
+			break;
+	if (ino >= nino && ump->um_ufs2 &&
+	    nino + (uint32_t)fs->fs_inopb <= (uint32_t)fs->fs_ipg &&
+	    bread(ump->um_devvp, UFS_FSBTODB(ump, ffs_ino_to_fsba(fs, nino)),
+	        fs->fs_bsize, 0, &bp) == 0) {
+		/* UFS2: initialise one more block of inodes */
+		memset(bp->b_data, 0, (size_t)fs->fs_bsize);
+		if (bwrite(bp) == 0) {
+			CG_SET(&cb, cg_initediblk, nino + (uint32_t)fs->fs_inopb);
+			ino = nino;
+			nino += (uint32_t)fs->fs_inopb;
+			(void)bwrite(cb.cb_bp);
+			cb.cb_bp = NULL;
+		}
+	}
+	ffs_cg_release(&cb, false);
+	for (c = 0, addr = end; c < (uint32_t)fs->fs_ncg && addr >= end; c++) {
+		end = ffs_cgbase(fs, c) + ffs_cg_ndblk(fs, c);
+		for (addr = ffs_cgdmin(fs, c); addr < end; addr++)
+			if (!ffs_isset(st->used, addr))
+				break;
+	}
+	if (ino >= nino || addr >= end || fs->fs_fsize < UFS_DIRBLKSIZ)
+		return 0;
+	if (bread(ump->um_devvp, UFS_FSBTODB(ump, addr), fs->fs_fsize, 0,
+	        &bp) != 0)
+		return 0;
+	memset(bp->b_data, 0, (size_t)fs->fs_fsize);
+	ffs_fsck_dots(st, bp->b_data, ino, UFS_ROOTINO);
+	for (off = UFS_DIRBLKSIZ; off < (uint32_t)fs->fs_fsize;
+	     off += UFS_DIRBLKSIZ)
+		((struct direct *)((uint8_t *)bp->b_data + off))->d_reclen =
+		    ufs_rw16(UFS_DIRBLKSIZ, ump->um_needswap);
+	if (bwrite(bp) != 0)
+		return 0;
+	ip = ufs_inode_alloc(ump, ino);
+	ip->i_mode = UFS_IFDIR | 0700;
+	ip->i_nlink = 2;
+	ip->i_size = (uint64_t)fs->fs_fsize;
+	ip->i_blocks = (uint64_t)fs->fs_fsize / DEV_BSIZE;
+	ip->i_db[0] = addr;
+	ip->i_flag |= IN_MODIFIED | IN_CHANGE | IN_UPDATE | IN_ACCESS;
+	if (ffs_update(ip, UFS_UPDATE_WAIT) != 0) {
+		ufs_inode_free(ip);
+		return 0;
+	}
+	ufs_inode_free(ip);
+	/* in use from now on, for the maps of this round */
+	ffs_setbit(st->used, addr);
+	st->istate[ino] = FSCK_DIR;
+	st->dtype[ino] = UFS_DT_DIR;
+	st->nlink[ino] = 2; /* its name and "." */
+	st->refs[ino] = 2;
+	st->parent[ino] = UFS_ROOTINO;
+	st->dotdot[ino] = UFS_ROOTINO;
+	if (ffs_fsck_enter(st, UFS_ROOTINO, "lost+found", ino, UFS_DT_DIR) != 0)
+		return 0; /* the next round clears it */
+	fsck_say(st->fr, "made /lost+found (inode %u)", ino);
+	return ino;
+}
+
+/* The inode of /lost+found, made when missing; 0 when impossible. */
+static uint32_t
+ffs_fsck_lostfound(struct ffs_fsck *st)
+{
+	struct ffs_fsck_name fn = {"lost+found", 10, 0, 0};
+
+	if (st->lostfound != 0)
+		return st->lostfound == UINT32_MAX ? 0 : st->lostfound;
+	st->lostfound = UINT32_MAX;
+	if (ffs_fsck_dirscan(st, UFS_ROOTINO, ffs_fsck_find_cb, &fn) == 0) {
+		if (fn.ino >= UFS_ROOTINO && fn.ino < st->ninodes &&
+		    st->istate[fn.ino] == FSCK_DIR)
+			st->lostfound = fn.ino;
+	} else if ((fn.ino = ffs_fsck_mklf(st)) != 0)
+		st->lostfound = fn.ino;
+	return st->lostfound == UINT32_MAX ? 0 : st->lostfound;
+}
+
+/*
+ * Name inode ino "#ino" in lost+found (a directory's ".." follows); the
+ * link counts are set by the next round.  False when there is no room.
+ */
+bool
+ffs_fsck_reconnect(struct ffs_fsck *st, ino_t ino)
+{
+	uint32_t lf = ffs_fsck_lostfound(st);
+	char name[24];
+
+	if (lf == 0 || lf == ino)
+		return false;
+	ksnprintf(name, sizeof(name), "#%llu", (unsigned long long)ino);
+	if (ffs_fsck_enter(st, lf, name, (uint32_t)ino, st->dtype[ino]) != 0)
+		return false;
+	if (st->refs[ino] != UINT16_MAX)
+		st->refs[ino]++;
+	if (st->istate[ino] == FSCK_DIR)
+		(void)ffs_fsck_setdotdot(st, ino, lf);
+	fsck_say(st->fr, "inode %llu: now lost+found/%s",
+	    (unsigned long long)ino, name);
+	return true;
 }
