@@ -151,7 +151,17 @@ ext2fs_fsck_link(struct ext2fs_mount *ump, ino_t dir, ino_t ino, uint16_t mode,
     const char *name)
 {
 	struct fsck_enter fe = {ump, name, strlen(name), ino, 0};
+	struct ext2fs_inode *dp;
+	bool hashed;
 	int error;
+
+	/* a name added to a hashed directory's leaf would break its index */
+	if ((error = ext2fs_inode_load(ump, dir, &dp)) != 0)
+		return error;
+	hashed = (dp->i_flags & EXT2_INDEX_FL) != 0;
+	ext2fs_inode_free(dp);
+	if (hashed)
+		return EOPNOTSUPP;
 
 	fe.type = mode_ft(ump, mode);
 	error = ext2fs_fsck_dirwalk(ump, dir,
