@@ -129,8 +129,14 @@ ffs_fsck_data(struct ffs_fsck_walk *w, int64_t addr, daddr_t lbn, int64_t frags,
 		return;
 	}
 	w->frags += (uint64_t)frags;
-	if ((dups = ffs_fsck_claim(st, addr, frags)) != 0)
-		w->clear = true;
+	if ((dups = ffs_fsck_claim(st, addr, frags)) != 0) {
+		/* a data block of the inode block: it gets a copy */
+		if (!meta && lbn < UFS_NDADDR && st->fr->fr_repair)
+			ffs_fsck_queue_clone(st, w->ip->i_number, lbn, addr,
+			    frags);
+		else
+			w->clear = true;
+	}
 	if (dups != 0 && w->reported++ < 3)
 		ffs_fsck_problem(st,
 		    "inode %llu: block %lld claimed by "

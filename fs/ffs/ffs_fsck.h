@@ -22,9 +22,12 @@ struct fsck_report;
 #define FFS_FIX_BLOCKS 2 /* di_blocks = f_val */
 #define FFS_FIX_NLINK  3 /* di_nlink = f_val */
 #define FFS_FIX_SIZE   4 /* di_size = f_val */
+#define FFS_FIX_CLONE  5 /* direct block f_val (f_addr, f_frags) copied */
 struct ffs_fsck_fix {
 	uint64_t f_ino;
 	uint64_t f_val;
+	int64_t f_addr;
+	int64_t f_frags;
 	int f_what;
 };
 
@@ -62,6 +65,8 @@ bool ffs_nameset_add(struct ffs_nameset *, const char *, size_t);
 
 /* ffs_fsck_fix.c */
 void ffs_fsck_queue(struct ffs_fsck *, ino_t, int what, uint64_t val);
+void ffs_fsck_queue_clone(
+    struct ffs_fsck *, ino_t, daddr_t lbn, int64_t addr, int64_t frags);
 void ffs_fsck_apply(struct ffs_fsck *);
 void ffs_fsck_dropent(
     struct ffs_fsck *, uint8_t *chunk, int prev, unsigned pos, bool whole);

@@ -47,6 +47,86 @@ ffs_fsck_queue(struct ffs_fsck *st, ino_t ino, int what, uint64_t val)
 	fsck_fixed(st->fr);
 }
 
+/* Remember that direct block lbn of ino, shared, needs its own copy. */
+void
+ffs_fsck_queue_clone(
+    struct ffs_fsck *st, ino_t ino, daddr_t lbn, int64_t addr, int64_t frags)
+{
+	ffs_fsck_queue(st, ino, FFS_FIX_CLONE, (uint64_t)lbn);
+	if (st->nfix > 0 && st->fix[st->nfix - 1].f_what == FFS_FIX_CLONE) {
+		st->fix[st->nfix - 1].f_addr = addr;
+		st->fix[st->nfix - 1].f_frags = frags;
+	}
+}
+
+/* A free run of n fragments inside one block, claimed; 0 when none. */
+static int64_t
+ffs_fsck_fragalloc(struct ffs_fsck *st, int64_t n)
+{
+	struct fs *fs = st->fm.fm_fs;
+	int64_t a, end, k;
+	uint32_t c;
+
+	for (c = 0; c < (uint32_t)fs->fs_ncg; c++) {
+		end = ffs_cgbase(fs, c) + ffs_cg_ndblk(fs, c);
+		for (a = ffs_cgdmin(fs, c); a + n <= end; a++) {
+			if (ffs_fragnum(fs, a) + n > fs->fs_frag)
+				continue;
+			for (k = 0; k < n && !ffs_isset(st->used, a + k); k++)
+				;
+			if (k == n) {
+				for (k = 0; k < n; k++)
+					ffs_setbit(st->used, a + k);
+				return a;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Give direct block f_val of an inode a copy of its shared fragments. */
+static int
+ffs_fsck_clone(struct ffs_fsck *st, const struct ffs_fsck_fix *f)
+{
+	struct ufsmount *ump = &st->fm.fm_um;
+	int size = (int)(f->f_frags << ump->um_fshift);
+	int64_t to = ffs_fsck_fragalloc(st, f->f_frags);
+	struct buf *from, *bp;
+	struct inode *ip;
+	uint8_t din[256];
+	int error;
+
+	if (to == 0)
+		return ENOSPC;
+	/* the shared fragments may be cached as part of a larger block */
+	(void)vinvalbuf(ump->um_devvp, true);
+	if ((error = bread(ump->um_devvp, UFS_FSBTODB(ump, f->f_addr), size, 0,
+	         &from)) != 0)
+		return error;
+	if ((error = bread(ump->um_devvp, UFS_FSBTODB(ump, to), size, 0,
+	         &bp)) != 0) {
+		brelse(from, B_INVAL);
+		return error;
+	}
+	memcpy(bp->b_data, from->b_data, (size_t)size);
+	brelse(from, B_INVAL);
+	if ((error = bwrite(bp)) != 0)
+		return error;
+	if ((error = ffs_inode_read(&st->fm, f->f_ino, din)) != 0)
+		return error;
+	ip = ufs_inode_alloc(ump, f->f_ino);
+	(void)ufs_dinode_load(ip, din);
+	ip->i_db[f->f_val] = to;
+	ip->i_flag |= IN_MODIFIED;
+	error = ffs_update(ip, UFS_UPDATE_WAIT);
+	ufs_inode_free(ip);
+	if (error == 0)
+		fsck_say(st->fr, "inode %llu: block %lld copied to %lld",
+		    (unsigned long long)f->f_ino, (long long)f->f_addr,
+		    (long long)to);
+	return error;
+}
+
 /* Zero inode ino on disk: it is free from now on. */
 static int
 ffs_fsck_clri(struct ffs_fsck *st, ino_t ino)
@@ -106,9 +186,12 @@ ffs_fsck_apply(struct ffs_fsck *st)
 
 	for (i = 0; i < st->nfix; i++) {
 		f = &st->fix[i];
-		error = f->f_what == FFS_FIX_CLEAR
-		    ? ffs_fsck_clri(st, f->f_ino)
-		    : ffs_fsck_patch(st, f->f_ino, f->f_what, f->f_val);
+		if (f->f_what == FFS_FIX_CLEAR)
+			error = ffs_fsck_clri(st, f->f_ino);
+		else if (f->f_what == FFS_FIX_CLONE)
+			error = ffs_fsck_clone(st, f);
+		else
+			error = ffs_fsck_patch(st, f->f_ino, f->f_what, f->f_val);
 		if (error != 0)
 			fsck_say(st->fr, "inode %llu: cannot repair it (error %d)",
 			    (unsigned long long)f->f_ino, error);
