@@ -47,6 +47,12 @@ struct fsck {
 	uint32_t *parent;  /* directories: the directory naming them */
 	uint32_t *dotdot;  /* directories: what their ".." names (0: bad) */
 	ino_t lostfound;   /* 0: not looked up yet; -1: none */
+	struct e2clone {   /* direct blocks shared: copied after pass 1 */
+		ino_t ino;
+		int slot;
+		uint64_t blk;
+	} *clones;
+	size_t nclones, capclones;
 	uint64_t nclaimed; /* blocks of the inode being walked */
 	ino_t ino;         /* the inode being walked */
 	int ndups, nbad;
@@ -96,6 +102,41 @@ claim(struct fsck *fk, uint64_t blk)
 		return;
 	}
 	setbit(fk->bused, blk);
+}
+
+/*
+ * Direct block slot of the inode being walked: with repair, one that
+ * another file has already gets a copy (after pass 1) instead of making
+ * the inode go.
+ */
+static void
+claim_direct(struct fsck *fk, int slot, uint64_t blk)
+{
+	struct e2clone *nc;
+	size_t cap;
+
+	if (!fk->repair || !ext2fs_blk_valid(fk->ump, blk) ||
+	    !isset(fk->bused, blk) || fk->ino < fk->ump->um_first_ino) {
+		claim(fk, blk);
+		return;
+	}
+	fsck_problem(fk->fr, "inode %llu: block %llu is claimed twice",
+	    (unsigned long long)fk->ino, (unsigned long long)blk);
+	fk->nclaimed++;
+	if (fk->nclones == fk->capclones) {
+		cap = fk->capclones ? 2 * fk->capclones : 16;
+		nc = kmem_alloc(cap * sizeof(*nc), KM_SLEEP);
+		if (fk->nclones > 0)
+			memcpy(nc, fk->clones, fk->nclones * sizeof(*nc));
+		if (fk->clones != NULL)
+			kmem_free(fk->clones, fk->capclones * sizeof(*nc));
+		fk->clones = nc;
+		fk->capclones = cap;
+	}
+	fk->clones[fk->nclones].ino = fk->ino;
+	fk->clones[fk->nclones].slot = slot;
+	fk->clones[fk->nclones].blk = blk;
+	fk->nclones++;
 }
 
 /* The blocks below indirect block blk (level 1 points to data). */
@@ -258,6 +299,30 @@ inode_clear(struct fsck *fk, ino_t ino)
 	fsck_fixed(fk->fr);
 }
 
+/* Point direct slot `slot` of inode ino at block blk. */
+static void
+inode_patch_block(struct fsck *fk, ino_t ino, int slot, uint32_t blk)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
+	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
+	struct ext2fs_dinode din;
+	struct buf *bp;
+	uint8_t *raw;
+
+	if (ext2fs_bread(ump,
+	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, &bp) != 0)
+		return;
+	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
+	memcpy(&din, raw, MIN(sizeof(din), (size_t)ump->um_isize));
+	din.i_block[slot] = e2fs_le32(blk);
+	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
+	ext2fs_inode_csum_set(ump, ino, raw);
+	bp->b_flags |= B_META;
+	bdwrite(bp);
+	fsck_fixed(fk->fr);
+}
+
 /* Is ino one the superblock names (journal, quota, orphan file ...)? */
 static bool
 special_inode(const struct ext2fs_mount *ump, ino_t ino)
@@ -318,8 +383,8 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 		else {
 			for (level = 0; level < E2FS_NDADDR; level++)
 				if (din->i_block[level] != 0)
-					claim(
-					    fk, e2fs_le32(din->i_block[level]));
+					claim_direct(fk, level,
+					    e2fs_le32(din->i_block[level]));
 			for (level = 1; level <= E2FS_NIADDR; level++)
 				if (din->i_block[E2FS_NDADDR + level - 1] != 0)
 					walk_ind(fk,
@@ -365,6 +430,90 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 			inode_patch(fk, ino, NULL, &fix, false);
 		}
 	}
+}
+
+static void mark_layout(struct fsck *);
+
+/* A block free in what was found, in the layout and in the bitmap. */
+static uint64_t
+free_block(struct fsck *fk, const uint8_t *layout)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	const struct ext2fs_group *gp;
+	uint64_t first, b;
+	uint32_t g, n, i;
+	struct buf *bp;
+
+	for (g = 0; g < ump->um_ngroups; g++) {
+		gp = &ump->um_groups[g];
+		if (gp->g_flags & E2FS_BG_BLOCK_UNINIT)
+			continue;
+		if (ext2fs_bread(ump, gp->g_block_bitmap, &bp) != 0)
+			continue;
+		first = ext2fs_group_first_block(ump, g);
+		n = ext2fs_group_nblocks(ump, g);
+		for (i = 0; i < n; i++) {
+			b = first + i;
+			if (!isset(bp->b_data, i) && !isset(fk->bused, b) &&
+			    !isset(layout, b)) {
+				brelse(bp, 0);
+				return b;
+			}
+		}
+		brelse(bp, 0);
+	}
+	return 0;
+}
+
+/* Give each shared direct block of pass 1 a copy of its own. */
+static void
+clone_blocks(struct fsck *fk)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	size_t i, mapsize = (size_t)howmany(ump->um_nblocks, 8);
+	uint8_t *save, *layout;
+	struct buf *from, *to;
+	struct e2clone *c;
+	uint64_t nb;
+	uint32_t v;
+
+	if (fk->nclones == 0)
+		return;
+	/* the groups' own blocks, without marking them found yet */
+	save = fk->bused;
+	layout = kmem_zalloc(mapsize, KM_SLEEP);
+	fk->bused = layout;
+	mark_layout(fk);
+	fk->bused = save;
+	for (i = 0; i < fk->nclones; i++) {
+		c = &fk->clones[i];
+		if ((nb = free_block(fk, layout)) == 0) {
+			fsck_say(fk->fr, "inode %llu: no free block to copy "
+			                 "block %llu to",
+			    (unsigned long long)c->ino,
+			    (unsigned long long)c->blk);
+			continue;
+		}
+		if (ext2fs_bread(ump, c->blk, &from) != 0)
+			continue;
+		if (ext2fs_bread(ump, nb, &to) != 0) {
+			brelse(from, 0);
+			continue;
+		}
+		memcpy(to->b_data, from->b_data, ump->um_bsize);
+		brelse(from, 0);
+		bdwrite(to);
+		setbit(fk->bused, nb);
+		v = (uint32_t)nb;
+		inode_patch_block(fk, c->ino, c->slot, v);
+		fsck_say(fk->fr, "inode %llu: block %llu copied to %llu",
+		    (unsigned long long)c->ino, (unsigned long long)c->blk,
+		    (unsigned long long)nb);
+	}
+	kmem_free(layout, mapsize);
+	kmem_free(fk->clones, fk->capclones * sizeof(*fk->clones));
+	fk->clones = NULL;
+	fk->nclones = fk->capclones = 0;
 }
 
 static void
@@ -425,6 +574,7 @@ pass1(struct fsck *fk)
 	}
 	if (bp != NULL)
 		brelse(bp, 0);
+	clone_blocks(fk);
 }
 
 /* --- pass 2: directories ------------------------------------------------ */
