@@ -323,6 +323,74 @@ inode_patch_block(struct fsck *fk, ino_t ino, int slot, uint32_t blk)
 	fsck_fixed(fk->fr);
 }
 
+/* Clear the obsolete fragment address of inode ino. */
+static void
+inode_patch_faddr(struct fsck *fk, ino_t ino)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
+	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
+	struct ext2fs_dinode din;
+	struct buf *bp;
+	uint8_t *raw;
+
+	if (ext2fs_bread(ump,
+	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, &bp) != 0)
+		return;
+	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
+	memcpy(&din, raw, MIN(sizeof(din), (size_t)ump->um_isize));
+	din.i_faddr = 0;
+	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
+	ext2fs_inode_csum_set(ump, ino, raw);
+	bp->b_flags |= B_META;
+	bdwrite(bp);
+	fsck_fixed(fk->fr);
+}
+
+/*
+ * The resize inode's double-indirect block lists the reserved descriptor
+ * blocks, each listing its backups: all inside the file system (not
+ * repaired: e2fsck remakes the inode).
+ */
+static void
+check_resize(struct fsck *fk, uint64_t dind)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	uint32_t *l1, *l2, i, j, v, nbad = 0;
+	struct buf *bp;
+
+	if (!ext2fs_blk_valid(ump, dind) || ext2fs_bread(ump, dind, &bp) != 0)
+		return;
+	l1 = kmem_alloc(ump->um_bsize, KM_SLEEP);
+	l2 = kmem_alloc(ump->um_bsize, KM_SLEEP);
+	memcpy(l1, bp->b_data, ump->um_bsize);
+	brelse(bp, 0);
+	for (i = 0; i < ump->um_nindir && nbad < 3; i++) {
+		if ((v = e2fs_le32(l1[i])) == 0)
+			continue;
+		if (!ext2fs_blk_valid(ump, v) || ext2fs_bread(ump, v, &bp) != 0) {
+			nbad++;
+			fsck_problem(fk->fr,
+			    "resize inode: block %u outside the file system", v);
+			continue;
+		}
+		memcpy(l2, bp->b_data, ump->um_bsize);
+		brelse(bp, 0);
+		for (j = 0; j < ump->um_nindir && nbad < 3; j++) {
+			v = e2fs_le32(l2[j]);
+			if (v != 0 && !ext2fs_blk_valid(ump, v)) {
+				nbad++;
+				fsck_problem(fk->fr,
+				    "resize inode: block %u outside the "
+				    "file system",
+				    v);
+			}
+		}
+	}
+	kmem_free(l1, ump->um_bsize);
+	kmem_free(l2, ump->um_bsize);
+}
+
 /* Is ino one the superblock names (journal, quota, orphan file ...)? */
 static bool
 special_inode(const struct ext2fs_mount *ump, ino_t ino)
@@ -372,9 +440,17 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 	}
 	if (ino == E2FS_RESIZE_INO) {
 		/* its indirect blocks are the reserved descriptor blocks */
-		if (din->i_block[E2FS_DIND_BLOCK] != 0)
+		if (din->i_block[E2FS_DIND_BLOCK] != 0) {
 			claim(fk, e2fs_le32(din->i_block[E2FS_DIND_BLOCK]));
+			check_resize(fk, e2fs_le32(din->i_block[E2FS_DIND_BLOCK]));
+		}
 		return;
+	}
+	if (din->i_faddr != 0) {
+		fsck_problem(fk->fr, "inode %llu: fragment address %u, not 0",
+		    (unsigned long long)ino, e2fs_le32(din->i_faddr));
+		if (fk->repair)
+			inode_patch_faddr(fk, ino);
 	}
 	if (raw_has_blocks(ump, din)) {
 		if (flags & EXT4_EXTENTS_FL)

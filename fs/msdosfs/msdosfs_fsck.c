@@ -596,6 +596,7 @@ fk_dir(struct fsck *fk, struct fkdir *d)
 	struct buf *bp;
 	daddr_t blkno;
 	bool end = false;
+	uint32_t nafter = 0, first = 0;
 
 	fk->fk_ndirs++;
 	if (d->d_clust == 0 && pmp->pm_fatbits != 32) {
@@ -620,7 +621,7 @@ fk_dir(struct fsck *fk, struct fkdir *d)
 	while (set.s_size < 2 * (nblk * (bsize / DIRENT_SIZE)))
 		set.s_size *= 2;
 	set.s_names = kmem_zalloc(set.s_size * 11, KM_SLEEP);
-	for (blk = 0; blk < nblk && !end; blk++) {
+	for (blk = 0; blk < nblk; blk++) {
 		blkno = list != NULL
 		    ? msdosfs_cntodb(pmp, list[blk])
 		    : msdosfs_sectodb(pmp, pmp->pm_rootstart + blk);
@@ -635,9 +636,22 @@ fk_dir(struct fsck *fk, struct fkdir *d)
 			fk_dots(fk, d, bp);
 		for (i = 0; i < bsize; i += DIRENT_SIZE, idx++) {
 			de = (struct direntry *)((uint8_t *)bp->b_data + i);
+			if (end) {
+				/* past the end: fsck.fat still reads them */
+				if (de->de_name[0] == SLOT_EMPTY ||
+				    de->de_name[0] == SLOT_DELETED)
+					continue;
+				if (nafter++ == 0)
+					first = idx;
+				if (fk->fk_repair) {
+					memset(de, 0, sizeof(*de));
+					fk->fk_bpdirty = true;
+				}
+				continue;
+			}
 			if (de->de_name[0] == SLOT_EMPTY) {
 				end = true;
-				break;
+				continue;
 			}
 			if (de->de_name[0] == SLOT_DELETED)
 				fk_lfn_orphan(fk, l, d->d_path);
@@ -654,6 +668,14 @@ fk_dir(struct fsck *fk, struct fkdir *d)
 			brelse(bp, 0);
 	}
 	fk_lfn_orphan(fk, l, d->d_path);
+	if (nafter > 0) {
+		fk_problem(fk,
+		    "%s: %u entries in use after the end of the directory "
+		    "(the first: entry %u)",
+		    d->d_path, nafter, first);
+		if (fk->fk_repair)
+			fsck_fixed(fk->fk_fr); /* emptied */
+	}
 	kmem_free(set.s_names, set.s_size * 11);
 	kmem_free(l, sizeof(*l));
 	if (list != NULL)
