@@ -303,6 +303,22 @@ main(int argc, char **argv)
 	de[0] = 0xe5;
 	setfat(v, 0, -1);
 	emit("orphan-long-name");
+	/* a broken entry past the end marker of the root (fsck.fat reads
+	 * it) */
+	{
+		uint64_t off = fatbits == 32 ? clusoff(rootclus) : rootoff;
+		uint32_t nent = fatbits == 32 ? (uint32_t)(csize / 32)
+		                              : rootents;
+
+		for (n = 0; n < nent && *at(off + 32ull * n, 1) != 0; n++)
+			;
+		if (n + 2 < nent) {
+			de = at(off + 32ull * (n + 2), 32);
+			memcpy(de, "GH*ST   TXT", 11);
+			de[11] = 0x20;
+			emit("entry-past-end");
+		}
+	}
 	if (fatbits != 12) {
 		v = getfat(1);
 		setfat(1, v & ~(fatbits == 32 ? 0x08000000u : 0x8000u), -1);

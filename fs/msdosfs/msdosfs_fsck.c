@@ -638,8 +638,10 @@ fk_dir(struct fsck *fk, struct fkdir *d)
 			de = (struct direntry *)((uint8_t *)bp->b_data + i);
 			if (end) {
 				/* past the end: fsck.fat still reads them */
+				/* only what fsck.fat finds broken there */
 				if (de->de_name[0] == SLOT_EMPTY ||
-				    de->de_name[0] == SLOT_DELETED)
+				    de->de_name[0] == SLOT_DELETED ||
+				    dirent_is_lfn(de) || fk_sfn_ok(de->de_name))
 					continue;
 				if (nafter++ == 0)
 					first = idx;
@@ -650,7 +652,7 @@ fk_dir(struct fsck *fk, struct fkdir *d)
 				continue;
 			}
 			if (de->de_name[0] == SLOT_EMPTY) {
-				end = true;
+				end = true; /* the rest is free */
 				continue;
 			}
 			if (de->de_name[0] == SLOT_DELETED)
@@ -670,7 +672,7 @@ fk_dir(struct fsck *fk, struct fkdir *d)
 	fk_lfn_orphan(fk, l, d->d_path);
 	if (nafter > 0) {
 		fk_problem(fk,
-		    "%s: %u entries in use after the end of the directory "
+		    "%s: %u broken entries after the end of the directory "
 		    "(the first: entry %u)",
 		    d->d_path, nafter, first);
 		if (fk->fk_repair)
