@@ -304,6 +304,14 @@ UKFS_API int ukfs_newfs(const char *fstype, const char *image, uint64_t offset,
 UKFS_API int ukfs_fsck(const char *fstype, const char *image, uint64_t offset,
     uint64_t size, const char *options, char *report, size_t len,
     int *nproblems);
+/*
+ * ukfs_fsck, counting apart the problems found (*nfound) and those left
+ * unrepaired (*nleft: all of them without "repair"); fsck(8)'s exit
+ * status follows: 0 none found, 1 all repaired, 4 some left.
+ */
+UKFS_API int ukfs_fsck_ex(const char *fstype, const char *image,
+    uint64_t offset, uint64_t size, const char *options, char *report,
+    size_t len, int *nfound, int *nleft);
 
 /* --- El Torito boot catalogs (cd9660) ----------------------------------- */
 

@@ -102,25 +102,27 @@ ukfs_newfs(const char *fstype, const char *image, uint64_t offset,
 }
 
 int
-ukfs_fsck(const char *fstype, const char *image, uint64_t offset, uint64_t size,
-    const char *options, char *report, size_t len, int *nproblems)
+ukfs_fsck_ex(const char *fstype, const char *image, uint64_t offset,
+    uint64_t size, const char *options, char *report, size_t len, int *nfound,
+    int *nleft)
 {
 	struct offline o;
 	int error, repair;
 
-	if (report == NULL || len == 0 || nproblems == NULL) {
+	if (report == NULL || len == 0 || nfound == NULL || nleft == NULL) {
 		ukfs_clearerr();
 		ukfs_seterr(
 		    EINVAL, "%s: no room for the report", image ? image : "");
 		return -1;
 	}
 	report[0] = '\0';
-	*nproblems = 0;
+	*nfound = *nleft = 0;
 	repair = options != NULL && strstr(options, "repair") != NULL;
 	if (offline_begin(&o, fstype, image, offset, size, !repair) == -1)
 		return -1;
 	error = puberr(
-	    rump_pub_vfs_fsck(o.type, o.dev, options, report, len, nproblems));
+	    rump_pub_vfs_fsckr(
+	        o.type, o.dev, options, report, len, nfound, nleft));
 	offline_end(&o);
 	report[len - 1] = '\0';
 	if (error == EOPNOTSUPP)
@@ -131,4 +133,14 @@ ukfs_fsck(const char *fstype, const char *image, uint64_t offset, uint64_t size,
 		ukfs_seterr(error, "%s: cannot check the %s file system: %s",
 		    image, o.type, strerror(error));
 	return error ? -1 : 0;
+}
+
+int
+ukfs_fsck(const char *fstype, const char *image, uint64_t offset, uint64_t size,
+    const char *options, char *report, size_t len, int *nproblems)
+{
+	int nleft;
+
+	return ukfs_fsck_ex(fstype, image, offset, size, options, report, len,
+	    nproblems, &nleft);
 }
