@@ -74,7 +74,7 @@ while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do
 done
 kill -0 "$pid" 2>/dev/null && fail "the daemon ignored SIGTERM"
 grep -q " $M " /proc/mounts && fail "still mounted after SIGTERM"
-fuser -s "$EXACT" 2>/dev/null && fail "the image is still held after SIGTERM"
+held_by_daemon "$EXACT" && fail "the image is still held after SIGTERM"
 
 : >"$TMP/empty.img"
 truncate -s 1M "$TMP/empty.img"
