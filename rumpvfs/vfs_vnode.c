@@ -446,7 +446,7 @@ vrele(struct vnode *vp)
 		return;
 	mutex_enter(&vcache_lock);
 	KASSERT(usecount(vp) > 0);
-	if (usecount(vp) > 1 || vp->v_state != VS_ACTIVE) {
+	if (vp->v_state != VS_ACTIVE) {
 		if (usecount_dec_locked(vp) == 0) {
 			/* a dead vnode: nothing left but the husk */
 			KASSERT(vp->v_state == VS_RECLAIMED);
@@ -454,6 +454,15 @@ vrele(struct vnode *vp)
 			vnfree(vp);
 			return;
 		}
+		mutex_exit(&vcache_lock);
+		return;
+	}
+	/*
+	 * Others drop theirs without the lock even now: a count read above
+	 * 1 may be 1 by the time we act on it, so step it down only as a
+	 * whole (a failed step leaves ours the last).
+	 */
+	if (usecount_step(vp, 2, -1)) {
 		mutex_exit(&vcache_lock);
 		return;
 	}
