@@ -90,6 +90,8 @@ struct vattr {
 #define VA_UTIMES_NULL 0x01 /* utimes with "now": owner may, not just root */
 };
 #define VNOVAL (-1)
+/* A vattr time is given unless both halves are VNOVAL: -1 s is a time. */
+#define VATTR_TIMESET(ts) ((ts)->tv_sec != VNOVAL || (ts)->tv_nsec != VNOVAL)
 void vattr_null(struct vattr *);
 
 /* Access bits for VOP_ACCESS. */
