@@ -5,7 +5,8 @@
 #
 # Data (built once into $B/benchdata by bench/mkdata.sh): a 1 GiB ext2
 # image holding /big (512 MiB) and /small (20,000 files of 100 B - 8 KiB
-# in 250 directories), and the host tree it was made from.  Every
+# in 250 directories), and the host tree it was made from; a FAT32 image
+# of both, and FFS and ISO 9660 images of /small.  Every
 # comparison prints
 #	name: ukfs X s, peer Y s, ratio Y/X = R (higher is better for ukfs)
 # from the median wall time over ROUNDS x RUNS runs on a warm page cache,
