@@ -16,7 +16,7 @@
 /* Deeper than any sane tree; a longer climb means a damaged image. */
 #define RENAME_MAXDEPTH 8192
 /* Lookups repeated when others keep changing the names. */
-#define RENAME_RACES 64
+#define RENAME_RACES 1000
 
 static kmutex_t rename_lock;
 

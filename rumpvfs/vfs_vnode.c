@@ -471,6 +471,17 @@ vrele(struct vnode *vp)
 	/* Last reference: let the file system deactivate the file. */
 	recycle = false;
 	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
+	/*
+	 * Others may have found the file by name while we waited for the
+	 * lock, and it may have been unlinked meanwhile: then it is theirs
+	 * to deactivate (an inactive that freed the inode now would let its
+	 * number be reused under their reference).  From here on nobody can
+	 * unlink it under our lock, so whoever finds it finds it linked.
+	 */
+	if (usecount_step(vp, 2, -1)) {
+		vn_unlock(vp);
+		return;
+	}
 	VOP_INACTIVE(vp, &recycle);
 	vn_unlock(vp);
 	if (!recycle && vp->v_type == VREG)
@@ -635,6 +646,8 @@ vn_lock(struct vnode *vp, int flags)
 	int error;
 
 	error = VOP_LOCK(vp, flags);
+	if (error == 0 && (flags & LK_EXCLUSIVE))
+		vp->v_xlockgen++; /* ours alone while we hold it */
 	if (error == 0 && vp->v_state == VS_RECLAIMED &&
 	    !(flags & LK_RETRY)) {
 		VOP_UNLOCK(vp);

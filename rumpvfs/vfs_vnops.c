@@ -8,19 +8,23 @@
 #include "sys/lwp.h"
 
 /* Lookups repeated when others keep making and removing the name. */
-#define VN_OPEN_RACES 64
+#define VN_OPEN_RACES 1000
 
 /*
  * namei looked the last name up before it locked dvp for us: another
  * thread may have made that name since.  Look again under the lock.
  */
 static int
-create_recheck(struct vnode *dvp, struct componentname *cnp, bool *exists)
+create_recheck(struct nameidata *ndp, struct vnode *dvp,
+    struct componentname *cnp, bool *exists)
 {
 	struct vnode *vp;
 	int error;
 
 	*exists = false;
+	/* nobody else had it locked for a change since: nothing to see */
+	if (ndp->ni_gendvp == dvp && dvp->v_xlockgen == ndp->ni_dvpgen + 1)
+		return 0;
 	error = VOP_LOOKUP(dvp, &vp, cnp);
 	if (error == EJUSTRETURN || error == ENOENT)
 		return 0;
@@ -57,7 +61,7 @@ again:
 		dvp = ndp->ni_dvp;
 		vp = ndp->ni_vp;
 		if (vp == NULL) {
-			error = create_recheck(dvp, cnp, &there);
+			error = create_recheck(ndp, dvp, cnp, &there);
 			if (error || there) {
 				vput(dvp);
 				if (error)

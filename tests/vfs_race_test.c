@@ -11,7 +11,7 @@
  *
  *   vfs_race_test [-R] [-n ROUNDS] FSTYPE [IMAGE]   (rumpfs needs no image)
  *
- * -R leaves the rename race out (see tests/t_vfs_race.sh for why).
+ * -R leaves the rename race out.
  */
 #include <rump/rump.h>
 

@@ -65,6 +65,8 @@ struct vnode {
 	/* name-cache entries that name this vnode or live in it (a dir) */
 	LIST_HEAD(, namecache) v_nclist;    /* entries whose target is us */
 	LIST_HEAD(, namecache) v_dnclist;   /* entries in this directory */
+	/* exclusive vn_lock()s so far: unchanged, nobody changed the file */
+	unsigned long v_xlockgen;
 };
 
 /* Attributes of a file, as VOP_GETATTR and VOP_SETATTR pass them. */
