@@ -99,6 +99,16 @@ vcache_hashval(struct mount *mp, const void *key, size_t keylen)
 static void
 state_set(struct vnode *vp, enum vnode_state state)
 {
+	/*
+	 * A reclaiming vnode stays in the hash (lookups wait for it) while
+	 * VOP_RECLAIM frees the memory its key points into: keep a copy.
+	 */
+	if (state == VS_RECLAIMING && vp->v_key != vp->v_keysave) {
+		KASSERT(vp->v_keylen <= sizeof(vp->v_keysave));
+		if (vp->v_keylen > 0)
+			memcpy(vp->v_keysave, vp->v_key, vp->v_keylen);
+		vp->v_key = vp->v_keysave;
+	}
 	__atomic_store_n(&vp->v_state, state, __ATOMIC_RELEASE);
 }
 

@@ -67,6 +67,8 @@ struct vnode {
 	LIST_HEAD(, namecache) v_dnclist;   /* entries in this directory */
 	/* exclusive vn_lock()s so far: unchanged, nobody changed the file */
 	unsigned long v_xlockgen;
+	/* v_key while reclaiming (the file system frees the original) */
+	uint64_t v_keysave[4];
 };
 
 /* Attributes of a file, as VOP_GETATTR and VOP_SETATTR pass them. */
