@@ -178,13 +178,16 @@ check: deps all
 bench: deps all
 	@B=$(B) sh bench/run.sh
 
+bench-scale: deps all
+	@B=$(B) sh bench/scale.sh
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf build
 
-.PHONY: all deps demo check bench format clean
+.PHONY: all deps demo check bench bench-scale format clean
 .SECONDARY:
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

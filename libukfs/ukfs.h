@@ -18,6 +18,11 @@
  *    UTIME_NOW, dev_t from makedev()); the library translates them.
  *  - A struct ukfs may be used by several threads; its operations are
  *    serialised by a mutex.  Different mounts run in parallel.
+ *  - Inside the kernel a thread works on a mount as an lwp of the mount's
+ *    own process, and it stays that lwp after the call returns, so that
+ *    the next call on the same mount costs no switch.  A program that
+ *    calls the rump kernel's interface (rump_sys_*, rump_pub_*) itself
+ *    should do so from threads that make no ukfs_*() calls on mounts.
  *  - File and directory handles belong to the ukfs that made them.
  *    ukfs_release() closes the file handles; close struct ukfs_dir
  *    objects with ukfs_closedir() before it (they are memory too).
