@@ -37,8 +37,18 @@ server_stop() {
 	return $st
 }
 
+# hj COMMAND...: run a host command with the hijack on $URL, the image's
+# root at /img (the server runs with -r /img0).
+hj() {
+	LD_PRELOAD=$LIB/librumphijack.so RUMP_SERVER=$URL \
+	    RUMPHIJACK=path=/img "$@"
+}
+
 remote_cleanup() {
 	[ -z "$SERVER_PID" ] || kill -KILL "$SERVER_PID" 2>/dev/null
+	for m in ${FUSE_MOUNTS:-}; do
+		fusermount3 -u -z "$m" 2>/dev/null
+	done
 	rm -rf "$TMP"
 }
 trap remote_cleanup EXIT
