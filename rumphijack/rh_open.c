@@ -2,6 +2,7 @@
  * Opening and closing: open/openat and their 64-bit, fortified and
  * creat forms, close, close_range, dup, dup2, dup3, fcntl.
  */
+#include <sys/random.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -36,10 +37,14 @@ rump_open(int dirfd, const char *rpath, int rdirfd, int flags, mode_t mode)
 	char hpath[RH_PATHMAX];
 	int rflags, rfd;
 
-	if ((flags & O_PATH) || (flags & O_TMPFILE) == O_TMPFILE) {
+	if ((flags & O_TMPFILE) == O_TMPFILE) {
 		errno = EOPNOTSUPP;
 		return -1;
 	}
+	/* O_PATH: a read-only open stands in (it needs read permission) */
+	if (flags & O_PATH)
+		flags = (flags & ~(O_PATH | O_ACCMODE | O_CREAT | O_TRUNC)) |
+		    O_RDONLY;
 	if (ukfs_conv_oflags(flags, &rflags) == -1)
 		return -1;
 	rfd = rump_sys_openat(rdirfd, rpath, rflags, (uint32_t)(mode & 07777));
@@ -347,4 +352,108 @@ fcntl64(int fd, int cmd, ...)
 	if (rh_rfd(fd) != -1)
 		return rump_fcntl(fd, cmd, arg);
 	return REAL(fcntl64)(fd, cmd, arg);
+}
+
+/*
+ * Temporary files under the prefix: glibc's mkstemp opens with its
+ * internal open, so the names are tried here (O_EXCL, 6 random letters).
+ */
+static int
+rump_mktemp(char *tmpl, int suffixlen, int flags, int dir)
+{
+	static const char letters[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	char rpath[RH_PATHMAX];
+	size_t len = strlen(tmpl);
+	unsigned char rnd[6];
+	char *x;
+	int i, tries, fd;
+
+	if (suffixlen < 0 || len < (size_t)suffixlen + 6 ||
+	    strncmp(tmpl + len - suffixlen - 6, "XXXXXX", 6) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	x = tmpl + len - suffixlen - 6;
+	for (tries = 0; tries < 1000; tries++) {
+		if (getentropy(rnd, sizeof(rnd)) == -1)
+			return -1;
+		for (i = 0; i < 6; i++)
+			x[i] = letters[rnd[i] % (sizeof(letters) - 1)];
+		if (dir) {
+			if (rh_path1(tmpl, rpath) != RH_RUMP)
+				return -1;
+			if (rump_sys_mkdir(rpath, 0700) == 0)
+				return 0;
+			if (errno != EEXIST)
+				return -1;
+			continue;
+		}
+		fd = do_openat(AT_FDCWD, tmpl,
+		    (flags & ~O_ACCMODE) | O_RDWR | O_CREAT | O_EXCL, 0600);
+		if (fd != -1 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+static int
+is_rump(const char *path)
+{
+	char rpath[RH_PATHMAX];
+
+	return rh_path1(path, rpath) == RH_RUMP;
+}
+
+RH_API int
+mkstemp(char *tmpl)
+{
+	if (!is_rump(tmpl))
+		return REAL(mkstemp)(tmpl);
+	return rump_mktemp(tmpl, 0, 0, 0);
+}
+
+RH_API int
+mkstemp64(char *tmpl)
+{
+	return mkstemp(tmpl);
+}
+
+RH_API int
+mkostemp(char *tmpl, int flags)
+{
+	if (!is_rump(tmpl))
+		return REAL(mkostemp)(tmpl, flags);
+	return rump_mktemp(tmpl, 0, flags, 0);
+}
+
+RH_API int
+mkostemp64(char *tmpl, int flags)
+{
+	return mkostemp(tmpl, flags);
+}
+
+RH_API int
+mkstemps(char *tmpl, int suffixlen)
+{
+	if (!is_rump(tmpl))
+		return REAL(mkstemps)(tmpl, suffixlen);
+	return rump_mktemp(tmpl, suffixlen, 0, 0);
+}
+
+RH_API int
+mkostemps(char *tmpl, int suffixlen, int flags)
+{
+	if (!is_rump(tmpl))
+		return REAL(mkostemps)(tmpl, suffixlen, flags);
+	return rump_mktemp(tmpl, suffixlen, flags, 0);
+}
+
+RH_API char *
+mkdtemp(char *tmpl)
+{
+	if (!is_rump(tmpl))
+		return REAL(mkdtemp)(tmpl);
+	return rump_mktemp(tmpl, 0, 0, 1) == 0 ? tmpl : NULL;
 }

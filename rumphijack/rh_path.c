@@ -15,11 +15,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rh.h"
 
 static char prefix[RH_PATHMAX];
 static size_t prefixlen;
+static const char *prefixname; /* its last component */
 static pthread_mutex_t cwd_lock = PTHREAD_MUTEX_INITIALIZER;
 static char cwd[RH_PATHMAX]; /* host form; "" when the host's */
 
@@ -48,6 +50,7 @@ rh_init(void)
 			strcpy(prefix, tok + 5);
 			rh_clean(prefix);
 			prefixlen = strcmp(prefix, "/") == 0 ? 0 : strlen(prefix);
+			prefixname = strrchr(prefix, '/') + 1;
 		}
 	}
 	/* our connection stays out of the way of the program's numbers */
@@ -109,6 +112,49 @@ under_prefix(const char *path, char *rpath)
 	return 1;
 }
 
+/*
+ * Could the relative path, from a host directory, lead under the prefix?
+ * Only if it names the prefix's last component or goes up.
+ */
+static int
+may_enter(const char *path)
+{
+	size_t n = strlen(prefixname);
+	const char *p;
+
+	if (n == 0)
+		return 0;
+	for (p = path; (p = strstr(p, prefixname)) != NULL; p++)
+		if ((p == path || p[-1] == '/') && (p[n] == '/' || p[n] == '\0'))
+			return 1;
+	return strstr(path, "..") != NULL;
+}
+
+/* A relative path from host directory dirfd (or the host's cwd). */
+static enum rh_where
+from_host_dir(int dirfd, const char *path, char *rpath)
+{
+	char dir[RH_PATHMAX], full[RH_PATHMAX];
+	ssize_t n;
+
+	if (!may_enter(path))
+		return RH_HOST;
+	if (dirfd == AT_FDCWD) {
+		if (REAL(getcwd)(dir, sizeof(dir)) == NULL)
+			return RH_HOST;
+	} else {
+		snprintf(full, sizeof(full), "/proc/self/fd/%d", dirfd);
+		n = REAL(readlink)(full, dir, sizeof(dir) - 1);
+		if (n <= 0 || dir[0] != '/')
+			return RH_HOST;
+		dir[n] = '\0';
+	}
+	if ((size_t)snprintf(full, sizeof(full), "%s/%s", dir, path) >=
+	    sizeof(full))
+		return RH_HOST;
+	return under_prefix(full, rpath) == 1 ? RH_RUMP : RH_HOST;
+}
+
 enum rh_where
 rh_path(int dirfd, const char *path, char *rpath, int *rdirfd)
 {
@@ -132,7 +178,7 @@ rh_path(int dirfd, const char *path, char *rpath, int *rdirfd)
 	}
 	if (dirfd != AT_FDCWD) {
 		if ((rfd = rh_rfd(dirfd)) == -1)
-			return RH_HOST;
+			return from_host_dir(dirfd, path, rpath);
 		if (rdirfd == NULL) {
 			errno = EINVAL;
 			return RH_ERROR;
@@ -142,7 +188,7 @@ rh_path(int dirfd, const char *path, char *rpath, int *rdirfd)
 		return RH_RUMP;
 	}
 	if (!rh_cwd_is_rump())
-		return RH_HOST;
+		return from_host_dir(AT_FDCWD, path, rpath);
 	/* from the server's root: the relative part stays as it is */
 	pthread_mutex_lock(&cwd_lock);
 	r = cwd[0] != '\0';
