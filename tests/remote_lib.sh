@@ -39,9 +39,16 @@ server_stop() {
 
 # hj COMMAND...: run a host command with the hijack on $URL, the image's
 # root at /img (the server runs with -r /img0).
+# A sanitizer build of the library needs its runtime loaded first; the
+# host programs' own leaks are not ours to report.
+HJ_PRELOAD=$LIB/librumphijack.so
+HJ_ASAN=$(ldd "$HJ_PRELOAD" 2>/dev/null | awk '/libasan/ { print $3 }')
+if [ -n "$HJ_ASAN" ]; then
+	HJ_PRELOAD="$HJ_ASAN $HJ_PRELOAD"
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+fi
 hj() {
-	LD_PRELOAD=$LIB/librumphijack.so RUMP_SERVER=$URL \
-	    RUMPHIJACK=path=/img "$@"
+	LD_PRELOAD=$HJ_PRELOAD RUMP_SERVER=$URL RUMPHIJACK=path=/img "$@"
 }
 
 remote_cleanup() {

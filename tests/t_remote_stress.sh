@@ -43,8 +43,7 @@ done
 note "8 clients at once"
 
 # --- 2. SIGKILL in the middle of a write -----------------------------------------
-LD_PRELOAD=$LIB/librumphijack.so RUMP_SERVER=$URL RUMPHIJACK=path=/img \
-    python3 -c '
+LD_PRELOAD=$HJ_PRELOAD RUMP_SERVER=$URL RUMPHIJACK=path=/img python3 -c '
 import os
 fd = os.open("/img/killed", os.O_WRONLY | os.O_CREAT, 0o644)
 while True:
