@@ -51,7 +51,14 @@ while True:
     os.lseek(fd, 0, 0)
 ' &
 victim=$!
-sleep 0.5
+# once it writes (a sanitizer build starts slowly), kill it mid-stream
+n=0
+until [ "$(hj stat -c %s /img/killed 2>/dev/null)" -gt 0 ] 2>/dev/null; do
+	n=$((n + 1))
+	[ $n -lt 200 ] || { fail "the writer never wrote"; break; }
+	sleep 0.1
+done
+sleep 0.3
 kill -KILL $victim
 wait $victim 2>/dev/null
 kill -0 "$SERVER_PID" || fail "the server died with its client"
