@@ -102,8 +102,9 @@ run_command(char **argv, const char *lib, const char *url, const char *prefix)
 	struct sigaction sa;
 	int st;
 
-	if (asprintf(&preload, "%s%s%s", lib, old && *old ? " " : "",
-	        old && *old ? old : "") == -1)
+	/* after what is preloaded already (a sanitizer's runtime first) */
+	if (asprintf(&preload, "%s%s%s", old && *old ? old : "",
+	        old && *old ? " " : "", lib) == -1)
 		return 1;
 	snprintf(hijack, sizeof(hijack), "path=%s", prefix);
 	memset(&sa, 0, sizeof(sa));
