@@ -284,3 +284,48 @@ rumpclient_movefd(int minfd)
 	pthread_mutex_unlock(&rc_conn.rc_lock);
 	return 0;
 }
+
+RC_PUBLIC int
+rumpclient_keepfd(int keep)
+{
+	int fd = rumpclient_fd();
+
+	if (fd == -1) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	return fcntl(fd, F_SETFD, keep ? 0 : FD_CLOEXEC);
+}
+
+RC_PUBLIC int
+rumpclient_adoptfd(int fd, int pid)
+{
+	int type, error = 0;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_STREAM) {
+		errno = EBADF;
+		return -1;
+	}
+	pthread_mutex_lock(&rc_conn.rc_lock);
+	if (rc_conn.rc_fd != -1)
+		error = EBUSY;
+	else if (rc_conn.rc_sbuf == NULL &&
+	    ((rc_conn.rc_sbuf = malloc(RC_MAXMSG)) == NULL ||
+	        (rc_conn.rc_rbuf = malloc(RC_MAXMSG)) == NULL))
+		error = ENOMEM;
+	if (error == 0) {
+		pthread_once(&atfork_once, atfork_register);
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		rc_conn.rc_fd = move_high(fd, rc_conn.rc_minfd);
+		rc_conn.rc_pid = pid;
+		rc_conn.rc_seq = 0;
+	}
+	pthread_mutex_unlock(&rc_conn.rc_lock);
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return 0;
+}

@@ -78,6 +78,19 @@ int rh_fd_flags(int fd, int *hflags, int *cloexec);
 void rh_fd_setflags(int fd, int hflags, int cloexec);
 /* The host path of the file at fd (NULL if not kept). */
 const char *rh_fd_path(int fd, char *buf, size_t len);
+/*
+ * For an exec: the server descriptors that survive it (not close on
+ * exec) as "host:server,..." into buf, their host numbers made to
+ * survive too (set) or close on exec again (!set).  Returns the count.
+ */
+int rh_fd_inherit(char *buf, size_t len, int set);
+/* The environment variable that hands them, and the connection, over. */
+#define RH_FDSENV "RUMPHIJACK_FDS"
+/* In a new program: take over what the one before handed over. */
+void rh_fd_adopt(void);
+/* Standard stream fd (0, 1, 2) is the server's: a stream that says so. */
+void rh_stdio_adopt(int fd);
+
 /* A descriptor number the program wants that the library uses itself. */
 void rh_fd_vacate(int fd);
 

@@ -176,3 +176,53 @@ rh_fd_vacate(int fd)
 			rump_sys_close(rfd);
 	}
 }
+
+int
+rh_fd_inherit(char *buf, size_t len, int set)
+{
+	size_t used = 0;
+	int fd, n = 0, w;
+
+	if (len > 0)
+		buf[0] = '\0';
+	pthread_mutex_lock(&fd_lock);
+	for (fd = 0; fd < RH_MAXFD; fd++) {
+		if (fds[fd].rfd == 0 || fds[fd].cloexec)
+			continue;
+		if (set) {
+			w = snprintf(buf + used, len - used, "%s%d:%d",
+			    n ? "," : "", fd, fds[fd].rfd - 1);
+			if (w < 0 || (size_t)w >= len - used)
+				break; /* the rest stay behind */
+			used += (size_t)w;
+		}
+		REAL(fcntl)(fd, F_SETFD, set ? 0 : FD_CLOEXEC);
+		n++;
+	}
+	pthread_mutex_unlock(&fd_lock);
+	return n;
+}
+
+/* RUMPHIJACK_FDS=sock,pid;host:server,... from the program before. */
+void
+rh_fd_adopt(void)
+{
+	const char *env = getenv(RH_FDSENV), *p;
+	int sock, pid, h, r, n;
+
+	if (env == NULL)
+		return;
+	if (sscanf(env, "%d,%d;%n", &sock, &pid, &n) == 2 &&
+	    rumpclient_adoptfd(sock, pid) == 0) {
+		p = env + n;
+		while (sscanf(p, "%d:%d%n", &h, &r, &n) == 2) {
+			if (h >= 0 && h < RH_MAXFD && r >= 0 &&
+			    rh_fd_attach(r, h, O_RDWR | O_LARGEFILE, 0, NULL) == h)
+				rh_stdio_adopt(h);
+			p += n;
+			if (*p++ != ',')
+				break;
+		}
+	}
+	unsetenv(RH_FDSENV);
+}

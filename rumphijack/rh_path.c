@@ -55,6 +55,7 @@ rh_init(void)
 	}
 	/* our connection stays out of the way of the program's numbers */
 	rumpclient_movefd(1000);
+	rh_fd_adopt();
 	env = getenv(RH_CWDENV);
 	if (env != NULL && env[0] == '/' && strlen(env) < sizeof(cwd)) {
 		strcpy(buf, env);

@@ -2,14 +2,66 @@
  * stdio streams on the server's files.  glibc's fopen opens with its
  * internal open, out of reach of interposition, so fopen and fdopen make
  * a cookie stream (fopencookie) over our descriptor for the server's
- * files.  fileno() of such a stream is -1, as for any cookie stream.
+ * files; fileno() of such a stream gives that descriptor.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rh.h"
+
+#define NSTREAMS 256
+
+/* Our cookie streams and their descriptors, for fileno(). */
+static pthread_mutex_t streams_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	FILE *f;
+	int fd;
+} streams[NSTREAMS];
+
+static void
+remember(FILE *f, int fd)
+{
+	int i;
+
+	pthread_mutex_lock(&streams_lock);
+	for (i = 0; i < NSTREAMS; i++)
+		if (streams[i].f == NULL || streams[i].f == f) {
+			streams[i].f = f;
+			streams[i].fd = fd;
+			break;
+		}
+	pthread_mutex_unlock(&streams_lock);
+}
+
+static void
+forget(int fd)
+{
+	int i;
+
+	pthread_mutex_lock(&streams_lock);
+	for (i = 0; i < NSTREAMS; i++)
+		if (streams[i].f != NULL && streams[i].fd == fd)
+			streams[i].f = NULL;
+	pthread_mutex_unlock(&streams_lock);
+}
+
+static int
+lookup(FILE *f)
+{
+	int i, fd = -1;
+
+	pthread_mutex_lock(&streams_lock);
+	for (i = 0; i < NSTREAMS; i++)
+		if (streams[i].f == f) {
+			fd = streams[i].fd;
+			break;
+		}
+	pthread_mutex_unlock(&streams_lock);
+	return fd;
+}
 
 static ssize_t
 ck_read(void *c, char *buf, size_t n)
@@ -39,6 +91,7 @@ ck_seek(void *c, off64_t *off, int whence)
 static int
 ck_close(void *c)
 {
+	forget((int)(intptr_t)c);
 	return close((int)(intptr_t)c);
 }
 
@@ -86,8 +139,11 @@ stream(int fd, const char *mode)
 {
 	FILE *f = fopencookie((void *)(intptr_t)fd, mode, ck_funcs);
 
-	if (f != NULL && mode[0] == 'a')
-		fseeko(f, 0, SEEK_END);
+	if (f != NULL) {
+		remember(f, fd);
+		if (mode[0] == 'a')
+			fseeko(f, 0, SEEK_END);
+	}
 	return f;
 }
 
@@ -132,4 +188,50 @@ fdopen(int fd, const char *mode)
 	if (mode_flags(mode) == -1)
 		return NULL;
 	return stream(fd, mode);
+}
+
+/*
+ * A program started with one of the server's descriptors as standard
+ * input, output or error (a shell's "cmd > /img/f"): the C library's own
+ * streams write with its internal write, so they are replaced by cookie
+ * streams on the descriptor (glibc lets a program assign stdin, stdout
+ * and stderr).
+ */
+void
+rh_stdio_adopt(int fd)
+{
+	FILE *f;
+
+	switch (fd) {
+	case 0:
+		if ((f = stream(0, "r")) != NULL)
+			stdin = f;
+		break;
+	case 1:
+		if ((f = stream(1, "w")) != NULL)
+			stdout = f;
+		break;
+	case 2:
+		if ((f = stream(2, "w")) != NULL) {
+			setvbuf(f, NULL, _IONBF, 0);
+			stderr = f;
+		}
+		break;
+	}
+}
+
+RH_API int
+fileno(FILE *f)
+{
+	int fd = lookup(f);
+
+	return fd != -1 ? fd : REAL(fileno)(f);
+}
+
+RH_API int
+fileno_unlocked(FILE *f)
+{
+	int fd = lookup(f);
+
+	return fd != -1 ? fd : REAL(fileno_unlocked)(f);
 }

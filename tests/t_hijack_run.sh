@@ -44,6 +44,20 @@ e2fsck -fn "$TMP/w.img" >"$TMP/fsck" 2>&1 || {
     { head "$TMP/cmp"; fail "the written tree differs"; }
 note "read-write: written back and clean"
 
+# a shell's redirections hand the server's descriptors to the programs it
+# runs (standard input, output and error, and others)
+"$RUN" -o rw "$TMP/w.img" -- sh -c 'echo hi >/img/x; echo more >>/img/x;
+    sort -r </img/x >/img/z; cat /img/z | tr a-z A-Z >/img/up; cat /img/up;
+    wc -l </img/x; ls /no-such 2>/img/err; grep -c "No such" /img/err;
+    exec 4>/img/four; /bin/echo via-4 >&4; cat /img/four' >"$TMP/redir" 2>&1
+printf 'MORE\nHI\n2\n1\nvia-4\n' >"$TMP/redir.want"
+cmp -s "$TMP/redir" "$TMP/redir.want" || {
+	diff "$TMP/redir" "$TMP/redir.want"
+	fail "redirections to and from the image"
+}
+e2fsck -fn "$TMP/w.img" >/dev/null 2>&1 || fail "e2fsck after the redirections"
+note "shell redirections across exec"
+
 "$RUN" -p /mnt/x "$EXACT" -- cat /mnt/x/links/target.txt >/dev/null ||
     fail "-p /mnt/x"
 "$RUN" "$TMP/missing.img" -- true 2>"$TMP/err" &&

@@ -9,7 +9,8 @@
  * credentials the host kernel gives for this process's socket (not any
  * that the client claims), so file permissions apply as on the server's
  * images.  A fork() of this process gets a copy of that process (its
- * descriptors) on its first call; an exec() leaves it behind.
+ * descriptors) on its first call; an exec() leaves it behind unless the
+ * program hands the connection over (rumpclient_keepfd).
  */
 #ifndef _RUMP_RUMPCLIENT_H_
 #define _RUMP_RUMPCLIENT_H_
@@ -43,6 +44,15 @@ int rumpclient_fd(void);
  * above minfd (later connections go there too).
  */
 int rumpclient_movefd(int minfd);
+
+/*
+ * Across exec: rumpclient_keepfd(1) clears close-on-exec on the
+ * connection, so that the program run next can take it over, with the
+ * process and its descriptors, by rumpclient_adoptfd(fd, pid);
+ * rumpclient_keepfd(0) sets close-on-exec again (the exec failed).
+ */
+int rumpclient_keepfd(int keep);
+int rumpclient_adoptfd(int fd, int pid);
 
 #ifdef __cplusplus
 }
