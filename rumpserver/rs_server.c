@@ -117,6 +117,8 @@ rs_server_run(const char *url, const struct rs_opts *o)
 		return -1;
 	pthread_mutex_lock(&srv_lock);
 	listen_fd = fd;
+	if (stopping) /* a stop that came before there was a socket */
+		shutdown(fd, SHUT_RDWR);
 	pthread_mutex_unlock(&srv_lock);
 	for (;;) {
 		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
