@@ -164,6 +164,7 @@ $(B)/tests/%: tests/%.c $(LIBUKFS) | $(GENHDRS)
 
 # Further parts keep their build rules beside their sources.
 -include libp2k/p2k.mk fuse-bridge/fuse.mk tests/fuzz/fuzz.mk bench/bench.mk
+-include rumpserver/remote.mk
 
 # --- top-level jobs ---------------------------------------------------------
 deps:

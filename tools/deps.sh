@@ -4,7 +4,7 @@
 PKGS="build-essential gawk e2fsprogs genext2fs fuse2fs dosfstools mtools \
 xorriso genisoimage makefs sleuthkit 7zip fdisk gdisk fuse3 libfuse3-dev \
 zlib1g-dev clang libclang-rt-14-dev pkg-config psmisc time hyperfine jq \
-mandoc binutils"
+mandoc binutils rsync python3 bc"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,61 @@
+/*
+ * librumpclient: the rump_sys_*() system calls of <rump/rump_syscalls.h>,
+ * carried over a socket to a rump server (ukfs-server) instead of into a
+ * kernel in this process.  A program links -lrumpclient in place of
+ * -lrump and uses the same calls, with the same RUMP_* flag values and
+ * structures; mount and unmount stay with the server.
+ *
+ * The server runs this process as a process of its kernel, with the
+ * credentials the host kernel gives for this process's socket (not any
+ * that the client claims), so file permissions apply as on the server's
+ * images.  A fork() of this process gets a copy of that process (its
+ * descriptors) on its first call; an exec() leaves it behind unless the
+ * program hands the connection over (rumpclient_keepfd).
+ */
+#ifndef _RUMP_RUMPCLIENT_H_
+#define _RUMP_RUMPCLIENT_H_
+
+#include <rump/rumpdefs.h>
+#include <rump/rump_syscalls.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Connect to the server at url ("unix:///path/to/socket"; NULL: the
+ * environment variable RUMP_SERVER).  The first rump_sys_*() call
+ * connects by itself; call this to learn of a failure early.  0 or -1
+ * with errno.
+ */
+int rumpclient_init(const char *url);
+
+/* This process's pid in the server's kernel; -1 when not connected. */
+int rumpclient_getpid(void);
+
+/*
+ * The host descriptor of the connection (-1: none), so that a program
+ * that closes or replaces descriptors wholesale can leave it alone.
+ */
+int rumpclient_fd(void);
+
+/*
+ * Move the connection to another descriptor, the lowest free one at or
+ * above minfd (later connections go there too).
+ */
+int rumpclient_movefd(int minfd);
+
+/*
+ * Across exec: rumpclient_keepfd(1) clears close-on-exec on the
+ * connection, so that the program run next can take it over, with the
+ * process and its descriptors, by rumpclient_adoptfd(fd, pid);
+ * rumpclient_keepfd(0) sets close-on-exec again (the exec failed).
+ */
+int rumpclient_keepfd(int keep);
+int rumpclient_adoptfd(int fd, int pid);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _RUMP_RUMPCLIENT_H_ */

@@ -1,0 +1,108 @@
+# The remote kernel: librumpclient (rump_sys_*() over a socket), the
+# server (ukfs-server, its core in librumpserver.a), librumphijack
+# (LD_PRELOAD: host programs on image paths) and ukfs-run.
+# Included by the top-level Makefile; uses its variables.  The client
+# stubs and the server's decoders are generated from syscalls.master by
+# tools/genrumpclient.awk.
+
+LIBRUMPCLIENT := $(B)/lib/librumpclient.so
+LIBRUMPSERVER := $(B)/lib/librumpserver.a
+LIBRUMPHIJACK := $(B)/lib/librumphijack.so
+UKFS_SERVER := $(B)/bin/ukfs-server
+UKFS_RUN := $(B)/bin/ukfs-run
+REMOTE_GENSRCS := $(GEN)/rumpclient_stubs.c $(GEN)/rumpserver_dispatch.c
+
+RC_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard rumpclient/*.c)) \
+	$(B)/obj/gen/rumpclient_stubs.o
+RS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard rumpserver/rs_*.c)) \
+	$(B)/obj/gen/rumpserver_dispatch.o
+RH_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard rumphijack/rh_*.c))
+REMOTE_CFLAGS := $(USER_CFLAGS) -fvisibility=hidden -Irumpclient \
+	-Irumpserver -Ilibukfs
+
+$(GEN)/rumpclient_stubs.c $(GEN)/rumpserver_dispatch.c &: \
+    rumpvfs/syscalls.master tools/genrumpclient.awk
+	@mkdir -p $(GEN)
+	awk -v out=$(GEN) -f tools/genrumpclient.awk rumpvfs/syscalls.master
+
+$(B)/obj/gen/rumpclient_stubs.o: $(GEN)/rumpclient_stubs.c | $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REMOTE_CFLAGS) -c -o $@ $<
+
+$(B)/obj/gen/rumpserver_dispatch.o: $(GEN)/rumpserver_dispatch.c | $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REMOTE_CFLAGS) -c -o $@ $<
+
+$(B)/obj/rumpclient/%.o: rumpclient/%.c | $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REMOTE_CFLAGS) -c -o $@ $<
+
+$(B)/obj/rumpserver/%.o: rumpserver/%.c | $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REMOTE_CFLAGS) -c -o $@ $<
+
+$(B)/obj/rumphijack/%.o: rumphijack/%.c | $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REMOTE_CFLAGS) -c -o $@ $<
+
+$(LIBRUMPCLIENT): $(RC_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ -Wl,-soname,librumpclient.so.$(SOMAJOR) \
+	    -Wl,--no-undefined $(RC_OBJS) $(LDFLAGS_COMMON) -lpthread
+	ln -sf librumpclient.so $(B)/lib/librumpclient.so.$(SOMAJOR)
+
+$(LIBRUMPSERVER): $(RS_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $(RS_OBJS)
+
+$(UKFS_SERVER): $(B)/obj/rumpserver/ukfs_server.o $(LIBRUMPSERVER) $(LIBUKFS)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(LIBRUMPSERVER) -L$(B)/lib -lukfs -lrump \
+	    $(LDFLAGS_COMMON) $(RPATH) -lpthread
+
+$(UKFS_RUN): $(B)/obj/rumpserver/ukfs_run.o
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(LDFLAGS_COMMON)
+
+# The hijack converts host values with libukfs's ukfs_conv.o (hidden).
+$(LIBRUMPHIJACK): $(RH_OBJS) $(B)/obj/libukfs/ukfs_conv.o $(LIBRUMPCLIENT)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ -Wl,-soname,librumphijack.so \
+	    -Wl,--no-undefined $(RH_OBJS) $(B)/obj/libukfs/ukfs_conv.o \
+	    -L$(B)/lib -lrumpclient $(LDFLAGS_COMMON) '-Wl,-rpath,$$ORIGIN' \
+	    -ldl -lpthread
+
+# Test programs of the remote parts: one .c each in tests/remote/, linked
+# against librumpclient (not librump).
+REMOTE_TESTS := $(patsubst tests/remote/%.c,$(B)/tests/%,$(wildcard tests/remote/*.c))
+$(B)/tests/%: tests/remote/%.c $(LIBRUMPCLIENT) | $(GENHDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $< -L$(B)/lib -lrumpclient \
+	    $(LDFLAGS_COMMON) -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
+
+REMOTE_ALL := $(LIBRUMPCLIENT) $(LIBRUMPSERVER) $(UKFS_SERVER) $(REMOTE_TESTS)
+ifneq ($(RH_OBJS),)
+REMOTE_ALL += $(LIBRUMPHIJACK)
+endif
+ifneq ($(wildcard rumpserver/ukfs_run.c),)
+REMOTE_ALL += $(UKFS_RUN)
+endif
+all: $(REMOTE_ALL)
+
+install: install-remote
+install-remote: $(REMOTE_ALL)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/include/rump
+	install -m 755 $(UKFS_SERVER) $(DESTDIR)$(PREFIX)/bin/ukfs-server
+	install -m 755 $(LIBRUMPCLIENT) \
+	    $(DESTDIR)$(PREFIX)/lib/librumpclient.so.$(SOMAJOR)
+	ln -sf librumpclient.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/librumpclient.so
+	install -m 644 $(LIBRUMPSERVER) $(DESTDIR)$(PREFIX)/lib/librumpserver.a
+	install -m 644 include/rump/rumpclient.h $(DESTDIR)$(PREFIX)/include/rump/
+	if [ -f $(LIBRUMPHIJACK) ]; then install -m 755 $(LIBRUMPHIJACK) \
+	    $(DESTDIR)$(PREFIX)/lib/librumphijack.so; fi
+	if [ -f $(UKFS_RUN) ]; then install -m 755 $(UKFS_RUN) \
+	    $(DESTDIR)$(PREFIX)/bin/ukfs-run; fi
+
+.PHONY: install-remote
