@@ -69,7 +69,7 @@ GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
 LIBRUMP := $(B)/lib/librump.so
 LIBUKFS := $(B)/lib/libukfs.so
 UKFS	:= $(B)/bin/ukfs
-TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info parts compress find du diff
+TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info parts compress find du diff server run
 TOOL_LINKS := $(addprefix $(B)/bin/ukfs-,$(TOOLS))
 # Programs and libraries find the libraries beside them in the build tree
 # and in $(PREFIX)/lib; a package build empties both (RPATH= LIBRPATH=).
@@ -148,9 +148,9 @@ $(LIBUKFS): $(LIBUKFS_OBJS) $(LIBRUMP) libukfs/libukfs.map
 	    $(LDFLAGS_COMMON) $(LIBRPATH) -lz -lpthread
 	ln -sf libukfs.so $(B)/lib/libukfs.so.$(SOMAJOR)
 
-$(UKFS): $(UTILS_OBJS) $(LIBUKFS)
+$(UKFS): $(UTILS_OBJS) $(UKFS_LIBS) $(LIBUKFS)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $(UTILS_OBJS) -L$(B)/lib -lukfs -lrump $(LDFLAGS_COMMON) \
+	$(CC) -o $@ $(UTILS_OBJS) $(UKFS_LIBS) -L$(B)/lib -lukfs -lrump $(LDFLAGS_COMMON) \
 	    $(RPATH) -lz
 
 $(TOOL_LINKS): $(UKFS)

@@ -6,10 +6,8 @@
 # tools/genrumpclient.awk.
 
 LIBRUMPCLIENT := $(B)/lib/librumpclient.so
-LIBRUMPSERVER := $(B)/lib/librumpserver.a
+LIBRUMPSERVER := $(B)/obj/librumpserver.a
 LIBRUMPHIJACK := $(B)/lib/librumphijack.so
-UKFS_SERVER := $(B)/bin/ukfs-server
-UKFS_RUN := $(B)/bin/ukfs-run
 REMOTE_GENSRCS := $(GEN)/rumpclient_stubs.c $(GEN)/rumpserver_dispatch.c
 
 RC_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard rumpclient/*.c)) \
@@ -56,14 +54,11 @@ $(LIBRUMPSERVER): $(RS_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(RS_OBJS)
 
-$(UKFS_SERVER): $(B)/obj/rumpserver/ukfs_server.o $(LIBRUMPSERVER) $(LIBUKFS)
-	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(LIBRUMPSERVER) -L$(B)/lib -lukfs -lrump \
-	    $(LDFLAGS_COMMON) $(RPATH) -lpthread
-
-$(UKFS_RUN): $(B)/obj/rumpserver/ukfs_run.o
-	@mkdir -p $(dir $@)
-	$(CC) -o $@ $< $(LDFLAGS_COMMON)
+# ukfs-server and ukfs-run are tools of the multi-call ukfs program
+# (utils/ukfs_server.c, utils/ukfs_run.c); the server core is linked in.
+UKFS_LIBS += $(LIBRUMPSERVER)
+$(UKFS): $(LIBRUMPSERVER)
+$(B)/obj/utils/ukfs_server.o: USER_CFLAGS += -Irumpserver
 
 # The hijack converts host values with libukfs's ukfs_conv.o (hidden).
 $(LIBRUMPHIJACK): $(RH_OBJS) $(B)/obj/libukfs/ukfs_conv.o $(LIBRUMPCLIENT)
@@ -81,28 +76,8 @@ $(B)/tests/%: tests/remote/%.c $(LIBRUMPCLIENT) | $(GENHDRS)
 	$(CC) $(USER_CFLAGS) -o $@ $< -L$(B)/lib -lrumpclient \
 	    $(LDFLAGS_COMMON) -Wl,-rpath,'$$ORIGIN/../lib' -lpthread
 
-REMOTE_ALL := $(LIBRUMPCLIENT) $(LIBRUMPSERVER) $(UKFS_SERVER) $(REMOTE_TESTS)
+REMOTE_ALL := $(LIBRUMPCLIENT) $(LIBRUMPSERVER) $(REMOTE_TESTS)
 ifneq ($(RH_OBJS),)
 REMOTE_ALL += $(LIBRUMPHIJACK)
 endif
-ifneq ($(wildcard rumpserver/ukfs_run.c),)
-REMOTE_ALL += $(UKFS_RUN)
-endif
 all: $(REMOTE_ALL)
-
-install: install-remote
-install-remote: $(REMOTE_ALL)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-	    $(DESTDIR)$(PREFIX)/include/rump
-	install -m 755 $(UKFS_SERVER) $(DESTDIR)$(PREFIX)/bin/ukfs-server
-	install -m 755 $(LIBRUMPCLIENT) \
-	    $(DESTDIR)$(PREFIX)/lib/librumpclient.so.$(SOMAJOR)
-	ln -sf librumpclient.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/librumpclient.so
-	install -m 644 $(LIBRUMPSERVER) $(DESTDIR)$(PREFIX)/lib/librumpserver.a
-	install -m 644 include/rump/rumpclient.h $(DESTDIR)$(PREFIX)/include/rump/
-	if [ -f $(LIBRUMPHIJACK) ]; then install -m 755 $(LIBRUMPHIJACK) \
-	    $(DESTDIR)$(PREFIX)/lib/librumphijack.so; fi
-	if [ -f $(UKFS_RUN) ]; then install -m 755 $(UKFS_RUN) \
-	    $(DESTDIR)$(PREFIX)/bin/ukfs-run; fi
-
-.PHONY: install-remote

@@ -149,6 +149,8 @@ int ukfs_compress_main(int argc, char **argv);
 int ukfs_find_main(int argc, char **argv);
 int ukfs_du_main(int argc, char **argv);
 int ukfs_diff_main(int argc, char **argv);
+int ukfs_server_main(int, char **);
+int ukfs_run_main(int, char **);
 
 /* The partition listing of ukfs-parts (also ukfs-info -p); -1 after a message. */
 int parts_print(const char *image);

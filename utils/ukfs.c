@@ -148,6 +148,21 @@ static const struct tool {
             "  -h            sizes in human units (K, M, G)\n"
             "  -s            a total for each operand only\n",
             NULL}},
+    {"server", ukfs_server_main,
+        {"Serve the system calls of a kernel with images mounted, over a "
+         "socket.",
+            "  -o ro|rw,...  mount read-only (default) or read-write, and\n"
+            "                the file system's own options\n"
+            "  -r root       the directory the clients see as /\n"
+            "  -c maxconn    at most this many clients at once\n"
+            "  -u url        listen on unix:///path\n",
+            NULL}},
+    {"run", ukfs_run_main,
+        {"Run a host program on paths inside an image, without FUSE.",
+            "  -o ro|rw,...  mount read-only (default) or read-write, and\n"
+            "                the file system's own options\n"
+            "  -p prefix     where the image's root appears (default /img)\n",
+            "the command's; 1 when the server could not run"}},
     {"diff", ukfs_diff_main,
         {"Compare trees in images or host directories: content and metadata.",
             "  -q            report only whether the trees differ\n"

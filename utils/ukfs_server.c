@@ -17,15 +17,12 @@
 #include <rump/rump.h>
 #include <ukfs.h>
 
+#include "common.h"
 #include "rs.h"
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: ukfs-server [-t type] [-o ro|rw[,options]] "
-	    "[-r root] [-c maxconn] -u unix:///path image[=/name] ...\n");
-	exit(2);
-}
+static const char server_usage[] =
+    "usage: ukfs-server [-t type] [-o ro|rw[,options]] [-r root] "
+    "[-c maxconn] -u unix:///path image[=/name] ...\n";
 
 /* Split "ro"/"rw" out of the option list; the rest is the fs's. */
 static char *
@@ -73,8 +70,9 @@ signal_thread(void *arg)
 }
 
 int
-main(int argc, char **argv)
+ukfs_server_main(int argc, char **argv)
 {
+	struct common_opts co = {NULL, NULL};
 	struct rs_opts o;
 	struct rs_image *ims;
 	const char *url = NULL;
@@ -85,7 +83,8 @@ main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.so_root = "/";
-	while ((ch = getopt(argc, argv, "c:o:r:t:u:")) != -1) {
+	while ((ch = common_getopt(argc, argv, "c:o:r:u:", &co, server_usage)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			o.so_maxconn = atoi(optarg);
@@ -97,20 +96,20 @@ main(int argc, char **argv)
 		case 'r':
 			o.so_root = optarg;
 			break;
-		case 't':
-			o.so_type = optarg;
-			break;
 		case 'u':
 			url = optarg;
 			break;
+		case '?':
+			exit(1);
 		default:
-			usage();
+			usage_exit(server_usage);
 		}
 	}
+	o.so_type = co.fstype;
 	argc -= optind;
 	argv += optind;
 	if (url == NULL || argc < 1 || o.so_root[0] != '/')
-		usage();
+		usage_exit(server_usage);
 	o.so_options = fsopts;
 
 	/* signals go to one thread; a dead client is an error, not a signal */

@@ -18,15 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common.h"
+
 static pid_t child = -1;
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: ukfs-run [-t type] [-o ro|rw[,options]] "
-	    "[-p prefix] image -- command [argument ...]\n");
-	exit(2);
-}
+static const char run_usage[] =
+    "usage: ukfs-run [-t type] [-o ro|rw[,options]] [-p prefix] image -- "
+    "command [argument ...]\n";
 
 static void
 forward(int sig)
@@ -135,8 +133,9 @@ run_command(char **argv, const char *lib, const char *url, const char *prefix)
 }
 
 int
-main(int argc, char **argv)
+ukfs_run_main(int argc, char **argv)
 {
+	struct common_opts co = {NULL, NULL};
 	char dir[PATH_MAX], server[PATH_MAX + 16], lib[PATH_MAX + 32];
 	char tmp[] = "/tmp/ukfs-run.XXXXXX", sock[64], url[80];
 	char *sargv[16];
@@ -144,7 +143,7 @@ main(int argc, char **argv)
 	pid_t spid;
 	int ch, n = 0, rv, st;
 
-	while ((ch = getopt(argc, argv, "+o:p:t:")) != -1) {
+	while ((ch = common_getopt(argc, argv, "+o:p:", &co, run_usage)) != -1) {
 		switch (ch) {
 		case 'o':
 			opts = optarg;
@@ -152,18 +151,18 @@ main(int argc, char **argv)
 		case 'p':
 			prefix = optarg;
 			break;
-		case 't':
-			type = optarg;
-			break;
+		case '?':
+			exit(1);
 		default:
-			usage();
+			usage_exit(run_usage);
 		}
 	}
+	type = co.fstype;
 	argc -= optind;
 	argv += optind;
 	if (argc < 3 || strcmp(argv[1], "--") != 0 || prefix[0] != '/' ||
 	    strlen(prefix) >= PATH_MAX)
-		usage();
+		usage_exit(run_usage);
 	if (self_dir(dir, sizeof(dir)) == -1) {
 		fprintf(stderr, "ukfs-run: cannot find where I am\n");
 		return 1;
