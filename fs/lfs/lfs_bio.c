@@ -484,6 +484,32 @@ lfs_balloc_meta(struct inode *ip, daddr_t lbn)
 	return 0;
 }
 
+/*
+ * Before a file grows or changes: with clean segments short, run the
+ * cleaner (the caller holds no buffers; files it holds locked besides
+ * this one are passed over); with too few left even then, no room.
+ */
+static int
+lfs_log_room(struct inode *ip)
+{
+	struct lfsmount *lm = ITOLFS(ip);
+	const struct dlfs *sb = &lm->lm_sb;
+	uint32_t nclean;
+
+	mutex_enter(&lm->lm_lock);
+	nclean = lfs_nclean(lm);
+	mutex_exit(&lm->lm_lock);
+	if (nclean >= sb->dlfs_minfreeseg || lm->lm_incleaner)
+		return 0;
+	if (ip->i_number != LFS_IFILE_INUM) {
+		(void)lfs_clean(lm, ITOV(ip), sb->dlfs_minfreeseg + 2);
+		mutex_enter(&lm->lm_lock);
+		nclean = lfs_nclean(lm);
+		mutex_exit(&lm->lm_lock);
+	}
+	return nclean >= sb->dlfs_resvseg ? 0 : ENOSPC;
+}
+
 /* uo_balloc: see ufs/ufsmount.h. */
 int
 lfs_balloc(struct inode *ip, off_t off, int size, kauth_cred_t cred,
@@ -501,6 +527,8 @@ lfs_balloc(struct inode *ip, off_t off, int size, kauth_cred_t cred,
 		return EINVAL;
 	if (end > ump->um_maxfilesize)
 		return EFBIG;
+	if ((error = lfs_log_room(ip)) != 0)
+		return error;
 	if ((error = lfs_promote(ip, lbn)) != 0)
 		return error;
 	start = (uint64_t)UFS_LBLKTOSIZE(ump, lbn);

@@ -81,7 +81,9 @@ lfs_iblock_find(struct lfsmount *lm, ino_t ino, int64_t daddr,
 	}
 	blk = kmem_alloc(sb->dlfs_ibsize, KM_SLEEP);
 	error = lfs_readfrags(lm, daddr, blk, sb->dlfs_ibsize);
-	for (i = 0; error == 0 && i < sb->dlfs_inopb; i++) {
+	/* an inode freed and allocated again may be in a block twice: the
+	 * later copy is the newer */
+	for (i = sb->dlfs_inopb; error == 0 && i-- > 0;) {
 		memcpy(&num, blk + i * LFS_DINODE_SIZE + 4, 4);
 		if (num == ino) {
 			memcpy(din, blk + i * LFS_DINODE_SIZE,
@@ -90,7 +92,7 @@ lfs_iblock_find(struct lfsmount *lm, ino_t ino, int64_t daddr,
 		}
 	}
 	kmem_free(blk, sb->dlfs_ibsize);
-	if (error == 0 && i == sb->dlfs_inopb) {
+	if (error == 0 && i == (unsigned)-1) {
 		fs_corrupt(LFS_FSNAME, "inode %llu is not in the inode block "
 		                       "at %lld",
 		    (unsigned long long)ino, (long long)daddr);

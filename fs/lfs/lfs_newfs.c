@@ -156,7 +156,7 @@ lfs_newfs_geometry(const struct lfs_newfs_opts *o, uint64_t bytes,
 	sb->dlfs_sboffs[0] = (int32_t)(LFS_LABELPAD / F);
 	sb->dlfs_sboffs[1] = (int32_t)((nseg / 2) * sb->dlfs_fsbpseg);
 	sb->dlfs_start = (int32_t)((LFS_LABELPAD + LFS_SBPAD) / F);
-	sb->dlfs_minfreeseg = (uint32_t)MIN(MAX(nseg / 10, 3), 20);
+	sb->dlfs_minfreeseg = (uint32_t)MIN(MAX(nseg / 4, 4), 40);
 	sb->dlfs_resvseg = sb->dlfs_minfreeseg / 2 + 1;
 	sb->dlfs_sumsize = (uint32_t)F;
 	sb->dlfs_dsize = (uint32_t)((nseg - sb->dlfs_minfreeseg) *

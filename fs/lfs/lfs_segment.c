@@ -251,7 +251,7 @@ lfs_append_inode(struct lfsmount *lm, struct inode *ip, int64_t olddaddr,
 
 	if (lm->ps_start >= 0 && lm->ps_iboff != 0 &&
 	    olddaddr == lfs_ps_addr(lm, lm->ps_iboff)) {
-		for (i = 0; i < lm->ps_ibcount; i++) {
+		for (i = lm->ps_ibcount; i-- > 0;) {
 			slot = lm->ps_buf + lm->ps_iboff + i * LFS_DINODE_SIZE;
 			memcpy(&num, slot + 4, 4);
 			if (num == ip->i_number)
@@ -446,7 +446,16 @@ lfs_write_ifile_tables(struct lfsmount *lm, int64_t *idaddr)
 			return error;
 	if ((error = lfs_pseg_open(lm, need)) != 0)
 		return error;
-	lm->ps_iboff = 0; /* the IFILE inode gets a block of its own */
+	/*
+	 * The IFILE inode gets a block of its own: an inode block left
+	 * part full counts as full, as the summary's inode count must give
+	 * the number of inode blocks (empty slots have inode number 0).
+	 */
+	if (lm->ps_iboff != 0 && lm->ps_ibcount < sb->dlfs_inopb) {
+		lfs_ps_sum(lm)->ss_ninos +=
+		    (uint16_t)(sb->dlfs_inopb - lm->ps_ibcount);
+		lm->ps_ibcount = sb->dlfs_inopb;
+	}
 	blk = kmem_zalloc(sb->dlfs_bsize, KM_SLEEP);
 	for (i = 0; i < n; i++) {
 		error = lfs_append(lm, LFS_IFILE_INUM, (uint32_t)iip->i_gen,

@@ -60,6 +60,7 @@ RUMP_COMPONENT(RUMP_COMPONENT_FS, lfs, lfs_modinit)
 
 struct lfs_mntopts {
 	bool force;
+	bool clean; /* run the cleaner over every dirty segment */
 };
 
 static int
@@ -69,6 +70,8 @@ lfs_mntopt(void *arg, const char *name, const char *value)
 
 	if (strcmp(name, "force") == 0)
 		o->force = true;
+	else if (strcmp(name, "clean") == 0)
+		o->clean = true;
 	return 0;
 }
 
@@ -324,7 +327,7 @@ static int
 lfs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 {
 	struct rump_diskfs_args *args = data;
-	struct lfs_mntopts opts = {false};
+	struct lfs_mntopts opts = {false, false};
 	struct lfsmount *lm;
 	struct vnode *devvp;
 	uint64_t devsize;
@@ -358,6 +361,12 @@ lfs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 		if ((error = lfs_checkpoint(lm)) != 0) {
 			kprintf("lfs: first checkpoint failed (error %d)\n",
 			    error);
+			(void)lfs_unmount(mp, MNT_FORCE);
+			return error;
+		}
+		if (opts.clean &&
+		    (error = lfs_clean(lm, NULL, lm->lm_sb.dlfs_nseg)) != 0) {
+			kprintf("lfs: cleaning failed (error %d)\n", error);
 			(void)lfs_unmount(mp, MNT_FORCE);
 			return error;
 		}
@@ -424,7 +433,13 @@ lfs_sync(struct mount *mp, int waitfor, kauth_cred_t cred)
 
 	if (lm->lm_um.um_ronly)
 		return 0;
-	error = lfs_checkpoint(lm);
+	mutex_enter(&lm->lm_lock);
+	error = lfs_nclean(lm) < lm->lm_sb.dlfs_minfreeseg ? EAGAIN : 0;
+	mutex_exit(&lm->lm_lock);
+	if (error != 0)
+		error = lfs_clean(lm, NULL, lm->lm_sb.dlfs_minfreeseg + 2);
+	if (error == 0)
+		error = lfs_checkpoint(lm);
 	vn_lock(lm->lm_um.um_devvp, LK_EXCLUSIVE | LK_RETRY);
 	if (error == 0)
 		error = VOP_FSYNC(lm->lm_um.um_devvp, cred, FSYNC_WAIT, 0, 0);
@@ -507,7 +522,14 @@ lfs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 	if (vttoif(vap->va_type) == 0)
 		return EINVAL;
 	mutex_enter(&lm->lm_lock);
-	error = lfs_bfree(lm) < 1 ? ENOSPC : 0;
+	error = lfs_nclean(lm) < lm->lm_sb.dlfs_minfreeseg ? EAGAIN : 0;
+	mutex_exit(&lm->lm_lock);
+	if (error != 0)
+		(void)lfs_clean(lm, dvp, lm->lm_sb.dlfs_minfreeseg + 2);
+	mutex_enter(&lm->lm_lock);
+	error = lfs_bfree(lm) < 1 || lfs_nclean(lm) < lm->lm_sb.dlfs_resvseg
+	    ? ENOSPC
+	    : 0;
 	mutex_exit(&lm->lm_lock);
 	if (error != 0)
 		return error;
