@@ -61,7 +61,7 @@ GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
 LIBRUMP := $(B)/lib/librump.so
 LIBUKFS := $(B)/lib/libukfs.so
 UKFS	:= $(B)/bin/ukfs
-TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info
+TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info lfs-clean
 TOOL_LINKS := $(addprefix $(B)/bin/ukfs-,$(TOOLS))
 RPATH	:= -Wl,-rpath,'$$ORIGIN/../lib'
 

@@ -64,4 +64,22 @@ fsck_clean s.img "removing them"
 "$TREECMP" -x mtime many back >cmp.out 2>&1 &&
     note "files read back" || fail "read back: $(head -3 cmp.out)"
 fsck_clean s.img "writing them again"
+
+# the cleaner on demand: after removals, segments come back clean
+"$BIN/ukfs-cp" -R "$FIX" s.img:/c1 2>/dev/null
+"$BIN/ukfs-rm" -r s.img /c1 2>err || fail "rm c1: $(cat err)"
+if "$BIN/ukfs-lfs-clean" s.img >clean.out 2>err; then
+	note "$(cat clean.out)"
+else
+	fail "lfs-clean: $(cat err clean.out)"
+fi
+grep -q "segments clean" err && note "$(grep 'segments clean' err)" ||
+    fail "no cleaner report: $(cat err)"
+fsck_clean s.img "cleaning"
+"$BIN/ukfs-cp" -R s.img:/again back2 2>err || fail "read back: $(cat err)"
+"$TREECMP" -x mtime many back2 >cmp.out 2>&1 &&
+    note "files read back after cleaning" || fail "$(head -3 cmp.out)"
+if "$BIN/ukfs-lfs-clean" -t ffs s.img >clean.out 2>&1; then
+	fail "lfs-clean -t ffs: status 0"
+fi
 finish

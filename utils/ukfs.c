@@ -29,6 +29,7 @@ static const struct tool {
     {"makefs", ukfs_makefs_main},
     {"fsck", ukfs_fsck_main},
     {"info", ukfs_info_main},
+    {"lfs-clean", ukfs_lfs_clean_main},
 };
 #define NTOOLS (sizeof(tools) / sizeof(tools[0]))
 

@@ -184,12 +184,27 @@ lfs_free_tree(struct inode *ip, int32_t metalbn, int64_t *ptr, int h,
 	unsigned i;
 	struct buf *bp;
 	bool changed = false;
-	int error;
+	int error = 0;
 
 	if (*ptr == 0)
 		return 0;
-	if ((error = bread(ITOV(ip), metalbn, (int)ump->um_bsize, 0, &bp)))
-		return error;
+	/*
+	 * Read it at the address we hold rather than through the strategy,
+	 * which would look for the pointer in the parent we keep busy.
+	 */
+	bp = getblk(ITOV(ip), metalbn, (int)ump->um_bsize);
+	if (!(bp->b_flags & B_DONE)) {
+		if (*ptr > 0)
+			error = lfs_readfrags(ITOLFS(ip), *ptr, bp->b_data,
+			    ump->um_bsize);
+		else
+			memset(bp->b_data, 0, ump->um_bsize);
+		if (error != 0) {
+			brelse(bp, B_INVAL);
+			return error;
+		}
+		bp->b_flags |= B_DONE;
+	}
 	p = bp->b_data;
 	for (i = 0; i < ump->um_nindir; i++) {
 		daddr_t cb = base + (daddr_t)i * span;

@@ -364,11 +364,19 @@ lfs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 			(void)lfs_unmount(mp, MNT_FORCE);
 			return error;
 		}
-		if (opts.clean &&
-		    (error = lfs_clean(lm, NULL, lm->lm_sb.dlfs_nseg)) != 0) {
-			kprintf("lfs: cleaning failed (error %d)\n", error);
-			(void)lfs_unmount(mp, MNT_FORCE);
-			return error;
+		if (opts.clean) {
+			uint32_t before = lfs_nclean(lm);
+
+			error = lfs_clean(lm, NULL, lm->lm_sb.dlfs_nseg);
+			if (error != 0) {
+				kprintf("lfs: cleaning failed (error %d)\n",
+				    error);
+				(void)lfs_unmount(mp, MNT_FORCE);
+				return error;
+			}
+			kprintf("lfs: cleaner: %u of %u segments clean, "
+			        "%u before\n",
+			    lfs_nclean(lm), lm->lm_sb.dlfs_nseg, before);
 		}
 	}
 	lfs_statvfs_fill(lm, &mp->mnt_stat);
