@@ -32,7 +32,7 @@ lfs_space_reserve(struct lfsmount *lm, int64_t frags)
 }
 
 /* One more block of free inodes at the end of the map. */
-static int
+int
 lfs_ifile_extend(struct lfsmount *lm)
 {
 	const struct dlfs *sb = &lm->lm_sb;

@@ -156,6 +156,7 @@ int lfs_reclaim(void *);
 #define LFS_UPDATE_NOSYNC 0x100 /* write the inode, leave the partial open */
 
 /* lfs_alloc.c */
+int lfs_ifile_extend(struct lfsmount *);
 int lfs_valloc(struct lfsmount *, ino_t *inop, uint32_t *versp);
 int lfs_vfree(struct inode *, uint16_t mode);
 int lfs_space_reserve(struct lfsmount *, int64_t frags);

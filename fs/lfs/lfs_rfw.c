@@ -19,6 +19,9 @@
 #include "ufs/ufs_extern.h"
 #include "ufs/ufsmount.h"
 
+/* Map blocks one partial segment may add (more is damage). */
+#define LFS_RFW_MAXGROW 64
+
 /* Point the map at the inodes of one partial segment. */
 static int
 lfs_rfw_inodes(struct lfsmount *lm, const uint8_t *sum)
@@ -45,7 +48,17 @@ lfs_rfw_inodes(struct lfsmount *lm, const uint8_t *sum)
 			uint32_t ino;
 
 			memcpy(&ino, blk + i * LFS_DINODE_SIZE + 4, 4);
-			if (ino < LFS_ROOTINO || ino >= lm->lm_um.um_ninodes)
+			if (ino < LFS_ROOTINO)
+				continue;
+			/* the map grew after the checkpoint: grow it again */
+			while (ino >= lm->lm_um.um_ninodes &&
+			    ino < lm->lm_um.um_ninodes +
+			            (uint64_t)LFS_RFW_MAXGROW * sb->dlfs_ifpb &&
+			    (error = lfs_ifile_extend(lm)) == 0)
+				;
+			if (error != 0)
+				break;
+			if (ino >= lm->lm_um.um_ninodes)
 				continue;
 			if ((error = lfs_ifentry(lm, ino, &bp, &ife)) != 0)
 				break;
@@ -83,6 +96,13 @@ lfs_rollforward(struct lfsmount *lm)
 		error = lfs_pseg_parse(lm, addr, sum, &nfrags, why, sizeof(why));
 		if (error == 0 && ss->ss_serial != serial)
 			error = ESRCH;
+		/* at the end of a segment the next one may follow on disk */
+		if (error == 0 && lfs_dtosn(sb, addr) != cur) {
+			if (lfs_dtosn(sb, addr) != next)
+				error = ESRCH;
+			else
+				cur = next;
+		}
 		if (error == 0)
 			error = lfs_pseg_datasum(lm, addr, sum, nfrags, why,
 			    sizeof(why));
