@@ -249,33 +249,49 @@ lfs_sb_choose(struct vnode *devvp, uint64_t devsize, struct dlfs sbs[2],
 {
 	struct dlfs tmp;
 	char why[80];
-	int error, n = 1;
+	int32_t loc;
+	int error, n, v0, v1 = 0;
 
 	error = lfs_sb_read(devvp, devsize, LFS_LABELPAD / DEV_BSIZE, &sbs[0]);
 	if (error != 0)
 		return -error;
-	if (lfs_sb_valid(&sbs[0], devsize, why, sizeof(why)) != 0) {
-		fs_corrupt(LFS_FSNAME, "superblock at %d: %s", LFS_LABELPAD,
-		    why);
-		return 0;
-	}
 	slots[0] = 0;
 	slots[1] = 1;
-	if (sbs[0].dlfs_sboffs[1] > 0 &&
-	    (uint64_t)sbs[0].dlfs_sboffs[1] < sbs[0].dlfs_size &&
+	v0 = lfs_sb_valid(&sbs[0], devsize, why, sizeof(why)) == 0;
+	if (!v0)
+		fs_corrupt(LFS_FSNAME, "superblock at %d: %s", LFS_LABELPAD,
+		    why);
+	/*
+	 * The second superblock is where the first says, even when the
+	 * first is damaged otherwise: it must then say the same itself.
+	 */
+	loc = sbs[0].dlfs_sboffs[1];
+	if (sbs[0].dlfs_magic == LFS_MAGIC && loc > 0 &&
+	    sbs[0].dlfs_fsize >= DEV_BSIZE && sbs[0].dlfs_fsize <= 65536 &&
+	    (uint64_t)loc * sbs[0].dlfs_fsize + sizeof(struct dlfs) <=
+	        devsize &&
 	    lfs_sb_read(devvp, devsize,
-	        (int)((int64_t)sbs[0].dlfs_sboffs[1] *
-	            (sbs[0].dlfs_fsize / DEV_BSIZE)),
+	        (int)((int64_t)loc * (sbs[0].dlfs_fsize / DEV_BSIZE)),
 	        &sbs[1]) == 0) {
 		if (lfs_sb_valid(&sbs[1], devsize, why, sizeof(why)) != 0)
 			kprintf("lfs: second superblock unusable: %s\n", why);
-		else if (sbs[1].dlfs_ident != sbs[0].dlfs_ident ||
-		    sbs[1].dlfs_sboffs[1] != sbs[0].dlfs_sboffs[1])
+		else if (sbs[1].dlfs_sboffs[1] != loc ||
+		    (v0 && sbs[1].dlfs_ident != sbs[0].dlfs_ident))
 			kprintf("lfs: second superblock is not of this file "
 			        "system\n");
 		else
-			n = 2;
+			v1 = 1;
 	}
+	if (!v0 && !v1)
+		return 0;
+	if (!v0) {
+		kprintf("lfs: first superblock unusable; using the second\n");
+		sbs[0] = sbs[1];
+		slots[0] = 1;
+		slots[1] = 0;
+		return 1;
+	}
+	n = 1 + v1;
 	if (n == 2 && sbs[1].dlfs_serial > sbs[0].dlfs_serial) {
 		tmp = sbs[0];
 		sbs[0] = sbs[1];
