@@ -49,6 +49,9 @@ struct lfsmount {
 	uint64_t lm_serial;    /* of the next partial segment */
 	uint32_t lm_gen;
 	int64_t lm_pending;    /* fragments allocated, not yet logged */
+	int64_t lm_usable;     /* fragments segments can hold, less reserve */
+	int64_t lm_livefrags;  /* sum of the segments' live fragments */
+	int64_t lm_nclean;     /* clean segments, -1: to count */
 	unsigned lm_nextsb;    /* superblock slot of the next checkpoint */
 	bool lm_dirty;         /* anything logged since the checkpoint */
 	bool lm_incleaner;
@@ -125,7 +128,8 @@ bool lfs_staged(struct lfsmount *, int64_t addr, void *buf, size_t len);
 void lfs_account(struct lfsmount *, int64_t addr, long bytes);
 int lfs_checkpoint(struct lfsmount *);
 int lfs_segwrite(struct lfsmount *, struct vnode *locked, bool checkpoint);
-uint32_t lfs_nclean(const struct lfsmount *);
+uint32_t lfs_nclean(struct lfsmount *);
+void lfs_recount(struct lfsmount *);
 int64_t lfs_bfree(struct lfsmount *);
 void lfs_ci_update(struct lfsmount *);
 

@@ -132,6 +132,7 @@ lfs_rollforward(struct lfsmount *lm)
 		lm->lm_su[next].su_flags |= SEGUSE_ACTIVE;
 	}
 	error = 0;
+	lfs_recount(lm);
 	if (found > 0) {
 		kprintf("lfs: rolled forward %u partial segments\n", found);
 		error = lfs_rebuild_usage(lm);

@@ -315,6 +315,7 @@ lfs_rebuild_usage(struct lfsmount *lm)
 			    (su->su_flags & SEGUSE_DIRTY);
 		}
 		lm->lm_sb.dlfs_nfiles = nfiles + 1;
+		lfs_recount(lm);
 	}
 	kmem_free(r.nbytes, sb->dlfs_nseg * sizeof(uint64_t));
 	return error;

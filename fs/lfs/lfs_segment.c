@@ -28,36 +28,49 @@ lfs_seg_end(const struct lfsmount *lm, uint32_t sn)
 }
 
 uint32_t
-lfs_nclean(const struct lfsmount *lm)
+lfs_nclean(struct lfsmount *lm)
 {
 	uint32_t sn, n = 0;
 
+	if (lm->lm_nclean >= 0)
+		return (uint32_t)lm->lm_nclean;
 	for (sn = 0; sn < lm->lm_sb.dlfs_nseg; sn++)
 		if (!(lm->lm_su[sn].su_flags & (SEGUSE_DIRTY | SEGUSE_ACTIVE)))
 			n++;
+	lm->lm_nclean = n;
 	return n;
+}
+
+/* The totals kept beside the table, counted again from it. */
+void
+lfs_recount(struct lfsmount *lm)
+{
+	const struct dlfs *sb = &lm->lm_sb;
+	uint32_t sn;
+
+	lm->lm_usable = 0;
+	lm->lm_livefrags = 0;
+	for (sn = 0; sn < sb->dlfs_nseg; sn++) {
+		lm->lm_usable += lfs_seg_end(lm, sn) - lfs_seg_first(lm, sn) -
+		    (int64_t)lfs_btofsb(sb, sb->dlfs_sumsize);
+		lm->lm_livefrags += lfs_btofsb(sb, lm->lm_su[sn].su_nbytes);
+	}
+	lm->lm_usable -= (int64_t)sb->dlfs_minfreeseg * sb->dlfs_fsbpseg;
+	lm->lm_nclean = -1;
 }
 
 /* Free fragments: usable space less the reserve, live and pending. */
 int64_t
 lfs_bfree(struct lfsmount *lm)
 {
-	const struct dlfs *sb = &lm->lm_sb;
-	int64_t usable = 0, live = 0;
-	uint32_t sn;
-
-	for (sn = 0; sn < sb->dlfs_nseg; sn++) {
-		usable += lfs_seg_end(lm, sn) - lfs_seg_first(lm, sn) -
-		    (int64_t)lfs_btofsb(sb, sb->dlfs_sumsize);
-		live += lfs_btofsb(sb, lm->lm_su[sn].su_nbytes);
-	}
-	usable -= (int64_t)sb->dlfs_minfreeseg * sb->dlfs_fsbpseg;
-	return usable - live - lm->lm_pending;
+	return lm->lm_usable - lm->lm_livefrags - lm->lm_pending;
 }
 
 void
 lfs_su_setdirty(struct lfsmount *lm, uint32_t sn)
 {
+	if (!(lm->lm_su[sn].su_flags & SEGUSE_DIRTY))
+		lm->lm_nclean = -1;
 	lm->lm_su[sn].su_flags |= SEGUSE_DIRTY;
 	lm->lm_su[sn].su_lastmod = (uint64_t)time_second();
 }
@@ -75,11 +88,13 @@ lfs_account(struct lfsmount *lm, int64_t addr, long bytes)
 	if (sn >= lm->lm_sb.dlfs_nseg)
 		return;
 	su = &lm->lm_su[sn];
+	lm->lm_livefrags -= lfs_btofsb(&lm->lm_sb, su->su_nbytes);
 	if (bytes < 0 && su->su_nbytes < (uint32_t)-bytes) {
 		kprintf("lfs: segment %u: live byte count below zero\n", sn);
 		su->su_nbytes = 0;
 	} else
 		su->su_nbytes = (uint32_t)((int64_t)su->su_nbytes + bytes);
+	lm->lm_livefrags += lfs_btofsb(&lm->lm_sb, su->su_nbytes);
 	if (bytes > 0)
 		lfs_su_setdirty(lm, sn);
 	if (su->su_nbytes == 0)
@@ -92,6 +107,7 @@ lfs_newseg(struct lfsmount *lm)
 {
 	uint32_t nseg = lm->lm_sb.dlfs_nseg, sn = 0, i;
 
+	lm->lm_nclean = -1;
 	lm->lm_su[lm->lm_curseg].su_flags &= ~SEGUSE_ACTIVE;
 	for (i = 1; i < nseg; i++) {
 		sn = (lm->lm_nextseg + i) % nseg;
@@ -499,6 +515,7 @@ lfs_release_freed(struct lfsmount *lm)
 {
 	uint32_t sn;
 
+	lm->lm_nclean = -1;
 	for (sn = 0; sn < lm->lm_sb.dlfs_nseg; sn++) {
 		if (lm->lm_su[sn].su_nbytes == 0 &&
 		    !(lm->lm_su[sn].su_flags & SEGUSE_ACTIVE))

@@ -209,6 +209,7 @@ lfs_mountfs1(struct vnode *devvp, struct mount *mp, const struct dlfs *sb,
 		lm->lm_su[sn].su_flags &= ~SEGUSE_ACTIVE;
 	lm->lm_su[lm->lm_curseg].su_flags |= SEGUSE_ACTIVE | SEGUSE_DIRTY;
 	lm->lm_su[lm->lm_nextseg].su_flags |= SEGUSE_ACTIVE;
+	lfs_recount(lm);
 	if (!lm->lm_um.um_ronly && (error = lfs_rollforward(lm)) != 0)
 		goto fail;
 	if ((error = lfs_root_check(lm)) != 0)
@@ -303,12 +304,7 @@ lfs_statvfs_fill(struct lfsmount *lm, struct rump_statvfs *sbp)
 
 	mutex_enter(&lm->lm_lock);
 	bfree = MAX(lfs_bfree(lm), 0);
-	total = bfree + lm->lm_pending;
-	{
-		uint32_t sn;
-		for (sn = 0; sn < sb->dlfs_nseg; sn++)
-			total += lfs_btofsb(sb, lm->lm_su[sn].su_nbytes);
-	}
+	total = lm->lm_usable;
 	mutex_exit(&lm->lm_lock);
 	sbp->f_bsize = sb->dlfs_bsize;
 	sbp->f_frsize = sb->dlfs_fsize;
