@@ -47,6 +47,13 @@ else
 	fail "treecmp: $(head -5 cmp.out)"
 fi
 
+# a read-only walk reads everything and writes nothing
+sum1=$(md5sum <m.img)
+"$VFS_TEST" -r lfs m.img >vt.out 2>&1 && note "$(tail -1 vt.out)" ||
+    fail "vfs_test -r: $(grep FAIL vt.out | head -3)"
+[ "$(md5sum <m.img)" = "$sum1" ] && note "read-only mounts change nothing" ||
+    fail "a read-only mount changed the image"
+
 # many small files: the inode map grows, then everything goes again
 mkdir many
 i=0
