@@ -32,13 +32,15 @@ struct lfs_cleanctx {
 
 /* The vnode of ino, referenced and locked (or the caller's). */
 static int
-lfs_clean_getvp(struct lfs_cleanctx *c, ino_t ino, struct vnode **vpp)
+lfs_clean_getvp(struct lfs_cleanctx *c, ino_t ino, struct vnode **vpp,
+    bool *didlock)
 {
 	struct lfsmount *lm = c->lm;
 	struct vnode *vp;
 	int error;
 
 	*vpp = NULL;
+	*didlock = false;
 	if (ino == LFS_IFILE_INUM) {
 		*vpp = lm->lm_ivp;
 		return 0;
@@ -46,21 +48,24 @@ lfs_clean_getvp(struct lfs_cleanctx *c, ino_t ino, struct vnode **vpp)
 	if ((error = vcache_get(lm->lm_um.um_mountp, &ino, sizeof(ino),
 	         &vp)) != 0)
 		return error;
-	if (vp != c->locked && vn_lock(vp, LK_EXCLUSIVE | LK_NOWAIT) != 0) {
-		vrele(vp);
-		c->busy = true;
-		return EBUSY;
+	if (vp != c->locked && !rw_write_held(&vp->v_lock)) {
+		if (vn_lock(vp, LK_EXCLUSIVE | LK_NOWAIT) != 0) {
+			vrele(vp);
+			c->busy = true;
+			return EBUSY;
+		}
+		*didlock = true;
 	}
 	*vpp = vp;
 	return 0;
 }
 
 static void
-lfs_clean_putvp(struct lfs_cleanctx *c, struct vnode *vp)
+lfs_clean_putvp(struct lfs_cleanctx *c, struct vnode *vp, bool didlock)
 {
 	if (vp == c->lm->lm_ivp)
 		return;
-	if (vp != c->locked)
+	if (didlock)
 		vn_unlock(vp);
 	vrele(vp);
 }
@@ -96,6 +101,7 @@ lfs_clean_inodes(struct lfs_cleanctx *c, const uint8_t *sum)
 	struct vnode *vp;
 	uint32_t ino;
 	int32_t a;
+	bool dl;
 
 	for (b = 0; b < nib; b++) {
 		memcpy(&a, sum + sb->dlfs_sumsize - 4 * (b + 1), 4);
@@ -109,11 +115,11 @@ lfs_clean_inodes(struct lfs_cleanctx *c, const uint8_t *sum)
 			memcpy(&ino, blk + i * LFS_DINODE_SIZE + 4, 4);
 			if (!lfs_clean_inode_live(lm, ino, a))
 				continue;
-			if (lfs_clean_getvp(c, ino, &vp) != 0)
+			if (lfs_clean_getvp(c, ino, &vp, &dl) != 0)
 				continue;
 			VTOI(vp)->i_flag |= IN_MODIFIED;
 			c->moved++;
-			lfs_clean_putvp(c, vp);
+			lfs_clean_putvp(c, vp, dl);
 		}
 	}
 	kmem_free(blk, sb->dlfs_ibsize);
@@ -131,6 +137,7 @@ lfs_clean_block(struct lfs_cleanctx *c, uint32_t ino, uint32_t version,
 	struct buf *bp;
 	int64_t cur;
 	long size;
+	bool dl;
 
 	if (ino == LFS_IFILE_INUM &&
 	    lbn < (int32_t)(sb->dlfs_cleansz + sb->dlfs_segtabsz) && lbn >= 0)
@@ -148,11 +155,11 @@ lfs_clean_block(struct lfs_cleanctx *c, uint32_t ino, uint32_t version,
 		if (dead)
 			return;
 	}
-	if (lfs_clean_getvp(c, ino, &vp) != 0)
+	if (lfs_clean_getvp(c, ino, &vp, &dl) != 0)
 		return;
 	ip = VTOI(vp);
 	if (ip == NULL || lfs_blkmap(ip, lbn, &cur) != 0 || cur != addr) {
-		lfs_clean_putvp(c, vp);
+		lfs_clean_putvp(c, vp, dl);
 		return;
 	}
 	size = lfs_blksize_of(ip, lbn);
@@ -161,7 +168,7 @@ lfs_clean_block(struct lfs_cleanctx *c, uint32_t ino, uint32_t version,
 		c->moved++;
 	} else
 		c->busy = true;
-	lfs_clean_putvp(c, vp);
+	lfs_clean_putvp(c, vp, dl);
 }
 
 /* Every live block and inode of segment sn marked for moving. */

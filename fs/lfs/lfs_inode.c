@@ -146,6 +146,12 @@ lfs_update(struct inode *ip, int flags)
 	/* a freed inode is logged too (mode 0): roll-forward frees it */
 	if (!(ip->i_flag & IN_MODIFIED) || (ip->i_flag & IN_FREED))
 		return 0;
+	/*
+	 * Not before the file's blocks: an inode in the log must not count
+	 * blocks it cannot point at yet.  Writing them writes it after.
+	 */
+	if (ITOV(ip)->v_ndirty > 0)
+		return 0;
 	if ((error = lfs_ifentry(lm, ip->i_number, &bp, &ife)) != 0)
 		return error;
 	old = ife->if_daddr;

@@ -414,13 +414,15 @@ lfs_flush_vnode(struct vnode *vp, void *arg)
 	struct inode *ip;
 	int error = 0;
 
+	bool mine;
+
 	if (vp == c->lm->lm_ivp)
 		return 0;
-	if (vp != c->locked) {
-		if (vn_lock(vp, LK_EXCLUSIVE | LK_NOWAIT) != 0) {
-			c->skipped++;
-			return 0;
-		}
+	/* vnodes this thread holds (the caller's, a new file's parent) */
+	mine = vp == c->locked || rw_write_held(&vp->v_lock);
+	if (!mine && vn_lock(vp, LK_EXCLUSIVE | LK_NOWAIT) != 0) {
+		c->skipped++;
+		return 0;
 	}
 	ip = VTOI(vp);
 	if (ip != NULL && vp->v_state == VS_ACTIVE) {
@@ -431,7 +433,7 @@ lfs_flush_vnode(struct vnode *vp, void *arg)
 		        (IN_ACCESS | IN_CHANGE | IN_UPDATE | IN_MODIFIED)))
 			error = lfs_update(ip, UFS_UPDATE_WAIT);
 	}
-	if (vp != c->locked)
+	if (!mine)
 		vn_unlock(vp);
 	if (error != 0 && c->error == 0)
 		c->error = error;
