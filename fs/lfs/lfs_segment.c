@@ -431,7 +431,7 @@ lfs_flush_vnode(struct vnode *vp, void *arg)
 		if (error == 0 &&
 		    (ip->i_flag &
 		        (IN_ACCESS | IN_CHANGE | IN_UPDATE | IN_MODIFIED)))
-			error = lfs_update(ip, UFS_UPDATE_WAIT);
+			error = lfs_update(ip, 0);
 	}
 	if (!mine)
 		vn_unlock(vp);
