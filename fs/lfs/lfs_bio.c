@@ -496,12 +496,15 @@ lfs_log_room(struct inode *ip)
 	const struct dlfs *sb = &lm->lm_sb;
 	uint32_t nclean;
 
+	/* the inode map grows in the reserve (roll-forward needs it) */
+	if (ip->i_number == LFS_IFILE_INUM)
+		return 0;
 	mutex_enter(&lm->lm_lock);
 	nclean = lfs_nclean(lm);
 	mutex_exit(&lm->lm_lock);
 	if (nclean >= sb->dlfs_minfreeseg || lm->lm_incleaner)
 		return 0;
-	if (ip->i_number != LFS_IFILE_INUM) {
+	{
 		(void)lfs_clean(lm, ITOV(ip), sb->dlfs_minfreeseg + 2);
 		mutex_enter(&lm->lm_lock);
 		nclean = lfs_nclean(lm);

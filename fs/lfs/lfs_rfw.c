@@ -130,6 +130,7 @@ lfs_rollforward(struct lfsmount *lm)
 		lm->lm_serial = serial;
 		lm->lm_su[cur].su_flags |= SEGUSE_ACTIVE | SEGUSE_DIRTY;
 		lm->lm_su[next].su_flags |= SEGUSE_ACTIVE;
+		lm->lm_nclean = -1;
 	}
 	error = 0;
 	lfs_recount(lm);
