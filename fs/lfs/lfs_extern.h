@@ -47,7 +47,6 @@ struct lfsmount {
 	uint8_t *lm_sufreed;   /* emptied since the last checkpoint */
 	struct cleanerinfo32 lm_ci;
 	uint64_t lm_serial;    /* of the next partial segment */
-	uint32_t lm_gen;
 	int64_t lm_pending;    /* fragments allocated, not yet logged */
 	int64_t lm_usable;     /* fragments segments can hold, less reserve */
 	int64_t lm_livefrags;  /* sum of the segments' live fragments */
@@ -55,7 +54,6 @@ struct lfsmount {
 	unsigned lm_nextsb;    /* superblock slot of the next checkpoint */
 	bool lm_dirty;         /* anything logged since the checkpoint */
 	bool lm_incleaner;
-	bool lm_wasclean;
 
 	/* the log head */
 	uint32_t lm_curseg;   /* segment number being written */
@@ -157,7 +155,6 @@ int lfs_iblock_find(struct lfsmount *, ino_t, int64_t daddr, uint8_t *din);
 int lfs_ifentry(struct lfsmount *, ino_t, struct buf **, struct ifile32 **);
 void lfs_dinode_out(struct inode *, uint8_t *out);
 int lfs_reclaim(void *);
-#define LFS_UPDATE_NOSYNC 0x100 /* write the inode, leave the partial open */
 
 /* lfs_alloc.c */
 int lfs_ifile_extend(struct lfsmount *);

@@ -160,8 +160,7 @@ lfs_update(struct inode *ip, int flags)
 	error = lfs_append_inode(lm, ip, old, &addr);
 	if (error == 0 && old != addr)
 		lfs_account(lm, old, -LFS_DINODE_SIZE);
-	if (error == 0 && (flags & UFS_UPDATE_WAIT) &&
-	    !(flags & LFS_UPDATE_NOSYNC))
+	if (error == 0 && (flags & UFS_UPDATE_WAIT))
 		error = lfs_pseg_close(lm);
 	mutex_exit(&lm->lm_lock);
 	if (error != 0) {

@@ -196,7 +196,6 @@ lfs_mountfs1(struct vnode *devvp, struct mount *mp, const struct dlfs *sb,
 	lm->lm_curseg = lfs_dtosn(sb, sb->dlfs_curseg);
 	lm->lm_nextseg = lfs_dtosn(sb, sb->dlfs_nextseg);
 	lm->lm_offset = sb->dlfs_offset;
-	lm->lm_gen = (uint32_t)time_second();
 	mp->mnt_data = lm;
 	if ((error = lfs_ifile_load(lm)) != 0)
 		goto fail;
@@ -350,7 +349,6 @@ lfs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 	mp->mnt_data = lm;
 	mp->mnt_fs_bshift = lm->lm_um.um_bshift;
 	mp->mnt_dev_bshift = DEV_BSHIFT;
-	lm->lm_wasclean = (lm->lm_sb.dlfs_pflags & LFS_PF_CLEAN) != 0;
 	if (!ronly) {
 		/* a checkpoint now: not clean, and roll-forward kept */
 		lm->lm_sb.dlfs_pflags &= (uint16_t)~LFS_PF_CLEAN;
