@@ -192,7 +192,8 @@ lfs_ump_setup(struct lfsmount *lm)
 	ump->um_fsbtodb = ump->um_fshift - DEV_BSHIFT;
 	ump->um_nindir = sb->dlfs_nindir;
 	ump->um_nindirshift = (unsigned)__builtin_ctz(sb->dlfs_nindir);
-	ump->um_nfrags = sb->dlfs_size;
+	/* addresses lie in the segments (which may end before dlfs_size) */
+	ump->um_nfrags = (uint64_t)sb->dlfs_nseg * sb->dlfs_fsbpseg;
 	ump->um_maxsymlinklen = UFS1_MAXSYMLINKLEN;
 	ump->um_dinodesize = LFS_DINODE_SIZE;
 	ump->um_maxfilesize = MIN(sb->dlfs_maxfilesize,
