@@ -69,7 +69,7 @@ GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
 LIBRUMP := $(B)/lib/librump.so
 LIBUKFS := $(B)/lib/libukfs.so
 UKFS	:= $(B)/bin/ukfs
-TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info parts compress find du diff server run
+TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info parts compress find du diff server run lfs-clean
 TOOL_LINKS := $(addprefix $(B)/bin/ukfs-,$(TOOLS))
 # Programs and libraries find the libraries beside them in the build tree
 # and in $(PREFIX)/lib; a package build empties both (RPATH= LIBRPATH=).

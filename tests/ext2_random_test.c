@@ -8,7 +8,10 @@
  * and mounted again, so that what is compared comes back from the disk.
  *
  *   ext2_random_test [-v] [-s SEED] [-n OPS] [-f FSTYPE] [-d DIR]
- *                    IMAGE HOSTDIR
+ *                    [-F MINFREE] IMAGE HOSTDIR
+ *
+ * Writes are left out while less than MINFREE bytes (8 MiB) are free;
+ * the last line says how many bytes were written.
  *
  * HOSTDIR must not exist, and the image starts empty; or, with -d, the
  * operations work in directory DIR of the image and HOSTDIR is a copy of
@@ -38,6 +41,9 @@
 #define FULLMODEL   400  /* past this, removals win */
 
 static const char *fstype = "ext2fs";
+/* writes stop while less than this is free (-F) */
+static int64_t minfree = 8 * 1024 * 1024;
+static uint64_t nwritten; /* bytes written to the image */
 static const char *hostroot;
 static char iroot[512] = MNT;
 static int verbose;
@@ -321,9 +327,10 @@ op_write(void)
 	size_t n = rndn(8) == 0 ? 0 : 1 + rndn(rndn(4) == 0 ? MAXWRITE : 5000);
 	off_t off = rndn(3) == 0 ? 0 : rndn(MAXFILESIZE - MAXWRITE);
 
-	if (i < 0 || free_bytes() < 8 * 1024 * 1024)
+	if (i < 0 || free_bytes() < minfree)
 		return;
 	fill(buf, n);
+	nwritten += n;
 	ipath(ip, sizeof(ip), nodes[i].path);
 	hpath(hp, sizeof(hp), nodes[i].path);
 	ifd = rump_sys_open(ip, RUMP_O_WRONLY, 0);
@@ -735,13 +742,16 @@ main(int argc, char **argv)
 	int c, ncmp = 0, nremount = 0;
 
 	rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	while ((c = getopt(argc, argv, "d:f:n:s:v")) != -1) {
+	while ((c = getopt(argc, argv, "d:F:f:n:s:v")) != -1) {
 		switch (c) {
 		case 'd':
 			snprintf(iroot, sizeof(iroot), MNT "/%s", optarg);
 			break;
 		case 'f':
 			fstype = optarg;
+			break;
+		case 'F':
+			minfree = (int64_t)strtoll(optarg, NULL, 0);
 			break;
 		case 'n':
 			nops = strtoul(optarg, NULL, 0);
@@ -808,8 +818,8 @@ main(int argc, char **argv)
 	ncompared = 0;
 	compare_tree("");
 	do_unmount();
-	printf("ext2_random_test: %lu operations, %d comparisons, %d remounts:"
-	       " the trees agree (%d entries at the end)\n",
-	    nops, ncmp + 1, nremount, ncompared);
+	printf("ext2_random_test: %lu operations, %d comparisons, %d remounts,"
+	       " %llu bytes written: the trees agree (%d entries at the end)\n",
+	    nops, ncmp + 1, nremount, (unsigned long long)nwritten, ncompared);
 	return 0;
 }

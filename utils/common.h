@@ -143,6 +143,7 @@ int ukfs_write_main(int argc, char **argv);
 int ukfs_newfs_main(int argc, char **argv);
 int ukfs_makefs_main(int argc, char **argv);
 int ukfs_fsck_main(int argc, char **argv);
+int ukfs_lfs_clean_main(int argc, char **argv);
 int ukfs_info_main(int argc, char **argv);
 int ukfs_parts_main(int argc, char **argv);
 int ukfs_compress_main(int argc, char **argv);

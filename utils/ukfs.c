@@ -125,6 +125,9 @@ static const struct tool {
             "  -p            list the partitions of a disk image\n"
             "  --json        print JSON: superblock and group summaries\n",
             NULL}},
+    {"lfs-clean", ukfs_lfs_clean_main,
+        {"Clean the segments of an LFS image now, as its cleaner would.", "",
+            NULL}},
     {"parts", ukfs_parts_main,
         {"List the partitions of disk images (MBR, GPT, disklabels).", "",
             NULL}},

@@ -61,7 +61,7 @@ ufs_read_direct(struct inode *ip, struct uio *uio, size_t *done)
 	int run, error;
 
 	*done = 0;
-	if (UFS_BLKOFF(ump, uio->uio_offset) != 0 ||
+	if (ump->um_nodirectread || UFS_BLKOFF(ump, uio->uio_offset) != 0 ||
 	    (iov = ufs_uio_iov(uio)) == NULL)
 		return 0;
 	remain = ip->i_size - (uint64_t)uio->uio_offset;

@@ -48,6 +48,7 @@ struct ufsmount {
 	bool um_ufs2;      /* 64-bit pointers, 256-byte inodes */
 	bool um_oldfmt;    /* 4.2BSD inodes and directory entries */
 	bool um_blkalign;  /* a block's fragments never cross a block */
+	bool um_nodirectread; /* reads always go through the file's cache */
 	uint32_t um_bsize; /* block size */
 	unsigned um_bshift;
 	uint32_t um_fsize; /* fragment size: the unit of addresses */
