@@ -19,9 +19,10 @@ vn_open(struct nameidata *ndp, int fmode, mode_t cmode)
 	struct vnode *vp, *dvp;
 	struct vattr va;
 	bool created = false;
-	int error, acc;
+	int error, acc, tries = 0;
 
 	if (fmode & RUMP_O_CREAT) {
+	again:
 		ndp->ni_cnd.cn_nameiop = CREATE;
 		ndp->ni_cnd.cn_flags |= LOCKPARENT | LOCKLEAF;
 		if (!(fmode & RUMP_O_EXCL) && !(fmode & RUMP_O_NOFOLLOW))
@@ -40,6 +41,16 @@ vn_open(struct nameidata *ndp, int fmode, mode_t cmode)
 				cache_purge_name(dvp, cnp->cn_nameptr,
 				    cnp->cn_namelen);
 			vput(dvp);
+			/*
+			 * The directory is unlocked between the lookup and
+			 * the create: another thread made the name meanwhile.
+			 * Without O_EXCL, open what it made.
+			 */
+			if (error == EEXIST && !(fmode & RUMP_O_EXCL) &&
+			    tries++ < 8) {
+				ndp->ni_loopcnt = 0;
+				goto again;
+			}
 			if (error)
 				return error;
 			vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
