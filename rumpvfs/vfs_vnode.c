@@ -366,6 +366,16 @@ vcache_reclaim_fs(struct vnode *vp)
 	if (usecount(vp) > 0 ||
 	    __atomic_load_n(&LIST_FIRST(&vp->v_bufs), __ATOMIC_ACQUIRE) != NULL)
 		vinvalbuf(vp, true);
+	/*
+	 * The key lives in the file system's node, which VOP_RECLAIM frees,
+	 * while lookups still compare it until the vnode is unhashed: they
+	 * compare a copy from now on.
+	 */
+	KASSERT(vp->v_keylen <= sizeof(vp->v_keysave));
+	mutex_enter(&vcache_lock);
+	memcpy(vp->v_keysave, vp->v_key, vp->v_keylen);
+	vp->v_key = vp->v_keysave;
+	mutex_exit(&vcache_lock);
 	if (VOP_RECLAIM(vp) != 0)
 		kprintf("vnode %p: reclaim failed\n", (void *)vp);
 	vp->v_data = NULL;

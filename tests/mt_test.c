@@ -29,7 +29,7 @@
 static const char *checker = "e2fsck -fn";
 static const char *fstype = "ext2fs";
 static int nops = 2000;
-static volatile int stop;
+static int stop; /* atomic */
 static int failures;
 
 struct thr {
@@ -171,7 +171,7 @@ worker(void *arg)
 	char p[64], q[64];
 	int i, f;
 
-	for (i = 0; i < nops && failures == 0; i++) {
+	for (i = 0; i < nops && __atomic_load_n(&failures, __ATOMIC_RELAXED) == 0; i++) {
 		f = (int)(rnd(t) % NFILES);
 		switch (rnd(t) % 8) {
 		case 0:
@@ -204,7 +204,7 @@ worker(void *arg)
 static void *
 syncer(void *arg)
 {
-	while (!stop) {
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		rump_sys_sync();
 		usleep(20000);
 	}
@@ -289,7 +289,7 @@ main(int argc, char **argv)
 		pthread_create(&thr[i].t, NULL, worker, &thr[i]);
 	for (i = 0; i < nthr; i++)
 		pthread_join(thr[i].t, NULL);
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	pthread_join(st, NULL);
 	if (rump_sys_unmount(MNT, 0) != 0) {
 		fail("unmount: %s", strerror(errno));

@@ -52,6 +52,7 @@ struct vnode {
 	/* vnode cache */
 	const void *v_key;
 	size_t v_keylen;
+	uint64_t v_keysave[4]; /* the key, once the node holding it goes */
 	uint32_t v_hash;
 	LIST_ENTRY(vnode) v_hashlist;
 	TAILQ_ENTRY(vnode) v_mntvnodes;
