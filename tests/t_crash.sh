@@ -5,8 +5,9 @@
 # (UKFS_FAULT_WRITES: every image write after the Nth is dropped); the
 # file system's checker must repair the image (then check it clean), and
 # every file fsync'd before the cut must read back intact.  ffs has no
-# repairing checker yet: the writer mounts the unclean image with the
-# option "force", and what ukfs-fsck -n finds beyond what fsck -p would
+# repairing checker yet (its repair column is "true"): each of its
+# rounds starts from a fresh image, and what ukfs-fsck -n finds beyond
+# what fsck -p would
 # repair (tests/crash_preen_ffs.sh) is listed as known damage, not a
 # failure: ffs writes directory blocks and inodes delayed, in no
 # dependency order (a name for a freed inode, a block claimed by a
@@ -29,8 +30,8 @@ SEED=${CRASH_SEED:-$(date +%s)}
 # (lfs: one more line here)
 TABLE="ext2-1k|ext2fs|mke2fs -q -F -t ext2 -b 1024 IMG 64M|e2fsck -fy|e2fsck -fn|
 ext4|ext2fs|mke2fs -q -F -t ext4 -O ^has_journal IMG 64M|e2fsck -fy|e2fsck -fn|
-ffs-ufs1|ffs|$BIN/ukfs-newfs -t ffs -O 1 -s 64m IMG|true|sh $TOP/tests/crash_preen_ffs.sh -k $W/ffs-notes $BIN/ukfs-fsck|-o force
-ffs-ufs2|ffs|$BIN/ukfs-newfs -t ffs -O 2 -s 64m IMG|true|sh $TOP/tests/crash_preen_ffs.sh -k $W/ffs-notes $BIN/ukfs-fsck|-o force
+ffs-ufs1|ffs|$BIN/ukfs-newfs -t ffs -O 1 -s 64m IMG|true|sh $TOP/tests/crash_preen_ffs.sh -k $W/ffs-notes $BIN/ukfs-fsck|
+ffs-ufs2|ffs|$BIN/ukfs-newfs -t ffs -O 2 -s 64m IMG|true|sh $TOP/tests/crash_preen_ffs.sh -k $W/ffs-notes $BIN/ukfs-fsck|
 fat16|msdos|mkfs.fat -F 16 -C IMG 65536|fsck.fat -a|fsck.fat -n|
 fat32|msdos|mkfs.fat -F 32 -C IMG 65536|fsck.fat -a|fsck.fat -n|"
 
@@ -52,10 +53,26 @@ while IFS='|' read -r name fstype mk repair check flags; do
 		[ $mode = power ] && pflag=-p
 		echo "== $name, $mode"
 		ntrial=$((ntrial + ROUNDS))
-		# shellcheck disable=SC2086 # flags are lists of options
-		if "$T/crash_test" $pflag $flags -s "$SEED" -r "$ROUNDS" \
-		    -f "$fstype" -c "$repair" -C "$check" "$img" "$W/log" \
-		    >"$W/out" 2>&1; then
+		# Without a repair, damage would carry over to the next round:
+		# each round on a fresh image then.
+		rounds=$ROUNDS runs=1
+		if [ "$repair" = true ]; then
+			rounds=1 runs=$ROUNDS
+		fi
+		i=0 ok=1
+		: >"$W/out"
+		while [ $i -lt $runs ] && [ $ok -eq 1 ]; do
+			if [ $i -gt 0 ]; then
+				rm -f "$img" "$W/log"
+				sh -c "$cmd" >/dev/null 2>&1
+			fi
+			# shellcheck disable=SC2086 # flags are lists of options
+			"$T/crash_test" $pflag $flags -s "$((SEED + i))" \
+			    -r "$rounds" -f "$fstype" -c "$repair" -C "$check" \
+			    "$img" "$W/log" >>"$W/out" 2>&1 || ok=0
+			i=$((i + 1))
+		done
+		if [ $ok -eq 1 ]; then
 			grep -v '^ukfs: ' "$W/out"
 			summary="$summary $name/$mode:ok"
 		else
