@@ -5,6 +5,7 @@
 #   make demo       make a sample image, list it, copy a file out
 #   make check      run the test suite ("N passed, N failed" at the end)
 #   make check SANITIZE=1   the same under ASan+UBSan (built in build/asan)
+#   make check SANITIZE=thread   under ThreadSanitizer (built in build/tsan)
 #   make bench      compare speed with the peer tools
 #   make install PREFIX=/usr/local DESTDIR=   (and make uninstall)
 #   make deb       Debian packages in build/deb (dpkg-buildpackage)
@@ -18,6 +19,9 @@ ifeq ($(SANITIZE),1)
 B	?= build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
+else ifeq ($(SANITIZE),thread)
+B	?= build/tsan
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 else
 B	?= build
 SANFLAGS :=

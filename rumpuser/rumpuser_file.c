@@ -207,6 +207,56 @@ rumpuser_pread(int fd, void *buf, size_t len, int64_t off, size_t *done)
 	return error;
 }
 
+/*
+ * Simulated power loss, for crash tests: with UKFS_FAULT_WRITES=N in the
+ * environment, every write after the Nth is dropped while reporting
+ * success, as if the machine had lost power there.  UKFS_FAULT_MARK, if
+ * set, names a file created when the first write is dropped, so that a
+ * test can tell which of its fsyncs completed before the cut.
+ */
+static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
+static long long fault_limit = -1; /* -1: no fault */
+static long long fault_count;
+static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
+static int fault_marked;
+
+static void
+fault_init(void)
+{
+	const char *v = getenv("UKFS_FAULT_WRITES");
+	char *end;
+	long long n;
+
+	if (v == NULL || *v == '\0')
+		return;
+	n = strtoll(v, &end, 10);
+	if (*end == '\0' && n >= 0)
+		fault_limit = n;
+}
+
+static int
+fault_drop(void)
+{
+	const char *mark;
+	long long n;
+	int fd;
+
+	pthread_once(&fault_once, fault_init);
+	if (fault_limit < 0)
+		return 0;
+	n = __atomic_add_fetch(&fault_count, 1, __ATOMIC_SEQ_CST);
+	if (n <= fault_limit)
+		return 0;
+	/* No dropped write returns before the mark exists. */
+	pthread_mutex_lock(&fault_lock);
+	if (!fault_marked && (mark = getenv("UKFS_FAULT_MARK")) != NULL &&
+	    (fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) != -1)
+		close(fd);
+	fault_marked = 1;
+	pthread_mutex_unlock(&fault_lock);
+	return 1;
+}
+
 int
 rumpuser_pwrite(int fd, const void *buf, size_t len, int64_t off, size_t *done)
 {
@@ -218,6 +268,11 @@ rumpuser_pwrite(int fd, const void *buf, size_t len, int64_t off, size_t *done)
 		*done = 0;
 		return EROFS; /* compressed images are read-only */
 	}
+	if (fault_drop()) {
+		*done = len;
+		return 0;
+	}
+
 	while (put < len) {
 		ssize_t n = pwrite(fd, p + put, len - put, (off_t)(off + put));
 

@@ -235,10 +235,9 @@ etfs_strategy(struct etfs_dev *ed, struct buf *bp)
 		error = rumpuser_pwrite(ed->ed_fd, bp->b_data, (size_t)len,
 		    (int64_t)(ed->ed_begin + off), &done);
 	rump_schedule_cpu();
-	if (bp->b_flags & B_READ)
-		ed->ed_reads++;
-	else
-		ed->ed_writes++;
+	/* Several virtual CPUs do I/O on one device at once. */
+	__atomic_add_fetch(bp->b_flags & B_READ ? &ed->ed_reads : &ed->ed_writes,
+	    1, __ATOMIC_RELAXED);
 	if (error == 0 && done < bp->b_bcount)
 		error = EIO; /* past the end of the device */
 out:

@@ -448,10 +448,16 @@ sys_unmount(struct lwp *l, const void *v, int64_t *retval)
 
 	if (!kauth_cred_issuser(kauth_cred_get()))
 		return EPERM;
-	NDINIT(&nd, LOOKUP, FOLLOW, uap->path);
+	/* Not into the mount: its root may be unreadable on a damaged
+	 * image, and the unmount must still go through. */
+	NDINIT(&nd, LOOKUP, FOLLOW | NOCROSSMOUNT, uap->path);
 	error = namei(&nd);
 	if (error)
 		return error;
+	if ((mp = nd.ni_vp->v_mountedhere) != NULL) {
+		vrele(nd.ni_vp);
+		return mount_dounmount(mp, uap->flags);
+	}
 	mp = nd.ni_vp->v_mount;
 	if (!(nd.ni_vp->v_vflag & VV_ROOT) || mp->mnt_vnodecovered == NULL) {
 		vrele(nd.ni_vp);

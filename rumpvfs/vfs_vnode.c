@@ -376,6 +376,7 @@ vcache_reclaim_fs(struct vnode *vp)
 	if (usecount(vp) > 0 ||
 	    __atomic_load_n(&LIST_FIRST(&vp->v_bufs), __ATOMIC_ACQUIRE) != NULL)
 		vinvalbuf(vp, true);
+	/* lookups compare the copy of the key state_set() made */
 	if (VOP_RECLAIM(vp) != 0)
 		kprintf("vnode %p: reclaim failed\n", (void *)vp);
 	vp->v_data = NULL;

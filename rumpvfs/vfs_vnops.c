@@ -97,10 +97,19 @@ again:
 			created = true;
 			fmode &= ~RUMP_O_TRUNC;
 		} else {
-			if (vp == dvp)
+			if (vp == dvp) {
 				vrele(dvp);
-			else
+			} else {
+				/*
+				 * Dropping what may be the last reference to
+				 * the directory locks it: never while holding
+				 * its child (a rename holds them the other
+				 * way round).
+				 */
+				vn_unlock(vp);
 				vput(dvp);
+				vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
+			}
 			ndp->ni_dvp = NULL;
 			if (fmode & RUMP_O_EXCL) {
 				error = EEXIST;

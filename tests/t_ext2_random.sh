@@ -5,7 +5,7 @@
 # buffer cache so that blocks are written back and read again all the
 # time; e2fsck -fn at the end.  A failure prints the seed: replay it with
 #   build/tests/ext2_random_test -s SEED -n OPS IMAGE NEWDIR
-# Then several threads at once on four virtual CPUs (tests/ext2_mt_test.c).
+# Then several threads at once on four virtual CPUs (tests/mt_test.c).
 set -u
 B=${B:-build}
 TOP=${TOP:-$(pwd)}
@@ -44,7 +44,7 @@ done
 for opts in "-t ext2 -b 1024" "-t ext4"; do
 	# shellcheck disable=SC2086 # opts is a list of options
 	mke2fs -q -F $opts "$W/mt.img" 128M >/dev/null 2>&1
-	if RUMP_NCPU=4 "$T/ext2_mt_test" -t 6 -n 1500 "$W/mt.img" \
+	if RUMP_NCPU=4 "$T/mt_test" -t 6 -n 1500 "$W/mt.img" \
 	    >"$W/out" 2>&1; then
 		echo "ok ($opts): $(tail -1 "$W/out")"
 	else

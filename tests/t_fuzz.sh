@@ -1,24 +1,25 @@
 #!/bin/sh
-# Fuzz a file-system reader with damaged images (tests/fuzz/): build the
-# libFuzzer target (make fuzz), replay the saved crash inputs in
+# Fuzz a file system with damaged images (tests/fuzz/): build the
+# libFuzzer targets (make fuzz-build), replay the saved crash inputs in
 # tests/fuzz/regress/*/ (the directory names the file-system type), check
 # that every seed image mounts and reads cleanly, then fuzz for FUZZ_TIME
 # seconds (default 60).  A crash, kernel bug, leak, timeout or running out
 # of memory fails the test; the input is left in $B/fuzz/artifacts for
 # fs_fuzz_replay.
 #
-#   FUZZ_FSTYPE  file-system type (default ext2fs)
-#   FUZZ_TIME    seconds of fuzzing (default 60)
+#   FUZZ_FSTYPE  file-system type (default ext2fs), one of
+#                tests/fuzz/targets
+#   FUZZ_TIME    seconds of fuzzing (default 15)
 #   FUZZ_ARGS    more libFuzzer options (e.g. -jobs=4 -workers=4)
 #
 # The corpus grows across runs in $B/fuzz/corpus/FSTYPE; the seeds are
-# in $B/fuzz/seeds/FSTYPE, made by tests/fuzz/mkcorpus.sh for ext2fs and
-# by the caller for other types (tests/t_msdos_fuzz.sh).
+# in $B/fuzz/seeds/FSTYPE, made by the script tests/fuzz/targets names.
+# make fuzz FS=ffs SECONDS=600 runs this for one long run.
 set -eu
 B=${B:-build}
 TOP=${TOP:-$(pwd)}
 FS=${FUZZ_FSTYPE:-ext2fs}
-TIME=${FUZZ_TIME:-60}
+TIME=${FUZZ_TIME:-15}
 F=$TOP/$B/fuzz
 cd "$TOP"
 
@@ -44,13 +45,8 @@ if ! have_libfuzzer; then
 	}
 fi
 
-# Until the top-level Makefile includes tests/fuzz/fuzz.mk, name both.
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-if grep -q 'tests/fuzz/fuzz.mk' Makefile; then
-	make -s -j"$jobs" B="$B" fuzz
-else
-	make -s -j"$jobs" B="$B" -f Makefile -f tests/fuzz/fuzz.mk fuzz
-fi
+make -s -j"$jobs" B="$B" fuzz-build
 
 # Saved crash inputs first, of every file system: each was a bug once.
 # A failure here fails the test, but the fuzzing below still runs.
@@ -67,24 +63,23 @@ for dir in tests/fuzz/regress/*/; do
 	fi
 done
 
+# The seeds: made by the script the table names, again when it changes.
 seeds=$F/seeds/$FS
-case $FS in
-ext2fs)
-	if [ ! -d "$seeds" ] || [ tests/fuzz/mkcorpus.sh -nt "$seeds" ]; then
-		rm -rf "$seeds.tmp"
-		sh tests/fuzz/mkcorpus.sh "$seeds.tmp" >/dev/null
-		rm -rf "$seeds"
-		mv "$seeds.tmp" "$seeds"
-	fi
-	;;
-*)
-	# Other file systems bring their own (e.g. tests/t_msdos_fuzz.sh).
-	[ -d "$seeds" ] || {
-		echo "FAIL: no seed images for $FS in $seeds" >&2
+mk=$(awk -v fs="$FS" '$1 == fs { print $2 }' tests/fuzz/targets)
+[ -n "$mk" ] || {
+	echo "FAIL: no $FS in tests/fuzz/targets" >&2
+	exit 1
+}
+if [ ! -d "$seeds" ] || [ "tests/fuzz/$mk" -nt "$seeds" ] ||
+    [ "$B/bin/ukfs" -nt "$seeds" ]; then
+	rm -rf "$seeds.tmp"
+	UKFS_BIN=$TOP/$B/bin sh "tests/fuzz/$mk" "$seeds.tmp" >/dev/null || {
+		echo "FAIL: making the seed images (tests/fuzz/$mk)" >&2
 		exit 1
 	}
-	;;
-esac
+	rm -rf "$seeds"
+	mv "$seeds.tmp" "$seeds"
+fi
 echo "== seeds must mount and read cleanly"
 FUZZ_FSTYPE=$FS "$F/fs_fuzz_replay" -m "$seeds"
 
@@ -104,7 +99,7 @@ fi
 echo "== fuzzing $FS for ${TIME}s (log in $log)"
 rc=0
 # shellcheck disable=SC2086 # FUZZ_ARGS is a list of options
-FUZZ_FSTYPE=$FS "$F/fs_fuzz" -max_total_time="$TIME" -timeout=10 \
+"$F/fs_fuzz_$FS" -max_total_time="$TIME" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$F/artifacts/$FS-" ${FUZZ_ARGS:-} \
     "$corpus" "$seeds" >"$log" 2>&1 || rc=$?

@@ -200,11 +200,15 @@ copy_as_link(
 	return 1;
 }
 
-/* The mode a copy gets: as it was with -p, else less umask and set-ids. */
+/*
+ * The mode a copy gets: as it was with -p, else less umask and set-ids.
+ * Set-id bits are kept only with the owners (-p as root): never on a
+ * file that the one copying now owns instead.
+ */
 static mode_t
 copy_mode(const struct cp *cp, const struct stat *st)
 {
-	return cp->pflag ? st->st_mode & 07777
+	return cp->pflag ? st->st_mode & (cp->owners ? 07777 : 01777)
 	                 : st->st_mode & 0777 & ~cp->umask;
 }
 
@@ -261,9 +265,9 @@ set_attrs_name(
 		return;
 	/* what the create made: symlinks 0777 (images too), else less umask */
 	made = S_ISLNK(st->st_mode) ? 0777 : st->st_mode & 0777 & ~cp->umask;
-	if ((st->st_mode & 07777) != made &&
+	if (copy_mode(cp, st) != made &&
 	    (!S_ISLNK(st->st_mode) || cp->dst.u != NULL) &&
-	    side_fchmodat(&cp->dst, ddirfd, dname, st->st_mode & 07777,
+	    side_fchmodat(&cp->dst, ddirfd, dname, copy_mode(cp, st),
 	        S_ISLNK(st->st_mode) ? AT_SYMLINK_NOFOLLOW : 0) == -1 &&
 	    errno != EOPNOTSUPP)
 		cp_dsterr(cp, errno);
@@ -324,7 +328,7 @@ copy_reg(struct cp *cp, int sdirfd, const char *sname, const struct stat *st,
 	close_src(cp, sfd);
 	/* the create applied the umask; -p wants the mode as it was */
 	chmod_needed =
-	    cp->pflag && (st->st_mode & 07777) != (mode & ~cp->umask);
+	    cp->pflag && copy_mode(cp, st) != (mode & ~cp->umask);
 	set_attrs_fd(cp, dfd, st, chmod_needed);
 	if (side_close(&cp->dst, dfd) == -1) {
 		cp_dsterr(cp, errno);
@@ -370,7 +374,7 @@ copy_special(
 		return -1;
 	}
 	if ((type == S_IFCHR || type == S_IFBLK) && !cp->devices) {
-		warnmsg("%s: device node not copied: only root may make one",
+		warnmsg("%s: device node not copied (-p as root copies it)",
 		    side_name(&cp->src, cp->walk->path.p));
 		cp->status = 1;
 		return -1;

@@ -406,7 +406,7 @@ ukfs_cp_main(int argc, char **argv)
 	nsrc = argc - 1;
 	if (cp_init(&cp) == -1)
 		return 1;
-	cp.devices = geteuid() == 0;
+	cp.devices = cp.pflag && geteuid() == 0; /* -p as root only */
 	cp.owners = cp.pflag && geteuid() == 0;
 	rv = setup_dest(&cp, &mounts, argv[nsrc], &dspec);
 	d.path = rv == 1 ? dspec.path : argv[nsrc];

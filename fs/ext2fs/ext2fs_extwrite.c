@@ -265,8 +265,10 @@ path_read(struct ext2fs_inode *ip, uint64_t lbn, struct xpath *p)
 		brelse(bp, 0);
 		error =
 		    node_check(ip, x->data, blockmax(ump), p->depth - d - 1);
-		if (error != 0)
+		if (error != 0) {
+			d++; /* the node just read goes too */
 			goto fail;
+		}
 	}
 	return 0;
 fail:

@@ -433,6 +433,22 @@ ext2fs_loadvnode(struct mount *mp, struct vnode *vp, const void *key,
 	return 0;
 }
 
+/* Is inode ino in use on disk (a mode and links), whatever its bitmap? */
+static bool
+ext2fs_ino_inuse(struct ext2fs_mount *ump, ino_t ino)
+{
+	struct ext2fs_dinode din;
+	uint8_t *raw;
+	bool inuse;
+
+	raw = kmem_zalloc(MAX(ump->um_isize, sizeof(din)), KM_SLEEP);
+	inuse = ext2fs_dinode_read(ump, ino, raw) == 0 &&
+	    (memcpy(&din, raw, sizeof(din)), din.i_mode != 0) &&
+	    din.i_links_count != 0;
+	kmem_free(raw, MAX(ump->um_isize, sizeof(din)));
+	return inuse;
+}
+
 /*
  * A new file for vcache_new(): allocate an inode near directory dvp and
  * fill vp with it.  The owner is the caller, the group the directory's.
@@ -446,7 +462,7 @@ ext2fs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 	struct ext2fs_inode *dp = VTOI(dvp), *ip;
 	uint16_t mode;
 	ino_t ino;
-	int error;
+	int error, tries;
 
 	if (ump->um_ronly)
 		return EROFS;
@@ -454,8 +470,23 @@ ext2fs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 	    (uint16_t)(vttoif(vap->va_type) | (vap->va_mode & RUMP_ALLPERMS));
 	if ((mode & E2FS_IFMT) == 0)
 		return EINVAL;
-	if ((error = ext2fs_inoalloc(dp, vap->va_type == VDIR, &ino)) != 0)
-		return error;
+	/*
+	 * A damaged bitmap may offer an inode that is in use (its vnode may
+	 * even be active: vcache_new would wait for it forever).  Its bit
+	 * stays set, as it should be, and another is taken.
+	 */
+	for (tries = 0;; tries++) {
+		error = ext2fs_inoalloc(dp, vap->va_type == VDIR, &ino);
+		if (error != 0)
+			return error;
+		if (!ext2fs_ino_inuse(ump, ino))
+			break;
+		fs_corrupt(E2FS_FSNAME,
+		    "inode %llu is in use but free in its bitmap",
+		    (unsigned long long)ino);
+		if (tries >= 8)
+			return EFSCORRUPTED;
+	}
 	ip = ext2fs_inode_create(
 	    ump, ino, mode, kauth_cred_geteuid(cred), dp->i_gid);
 	/* set-group-id only for members of the group */

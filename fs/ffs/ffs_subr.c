@@ -583,8 +583,9 @@ ffs_sbupdate(struct ffsmount *fm, bool wait)
 	fs->fs_fmod = 0;
 	fm->fm_fmod = false;
 	memcpy(out, fs, sizeof(*fs));
-	mutex_exit(&ump->um_lock);
+	/* the totals change under um_lock: copy them under it too */
 	ffs_oldfscompat_write(fs, out);
+	mutex_exit(&ump->um_lock);
 	if (ump->um_needswap)
 		ffs_sb_swap(out, out);
 	e = wait ? bwrite(bp) : (bdwrite(bp), 0);

@@ -556,9 +556,23 @@ ufs_readlink(void *v)
 	return ufs_read_uio(ip, uio);
 }
 
+static int
+ufs_flush_dir(struct vnode *vp, void *arg)
+{
+	int error, *firstp = arg;
+
+	if (vp->v_type != VDIR)
+		return 0;
+	if ((error = vflushbuf(vp, FSYNC_WAIT)) != 0 && *firstp == 0)
+		*firstp = error;
+	return 0;
+}
+
 /*
  * The file's buffers, then its inode; with FSYNC_WAIT also the device's
- * dirty buffers, which hold its indirect blocks and allocation maps.
+ * dirty buffers, which hold its indirect blocks and allocation maps, and
+ * then the directories' (after the inodes they name), so that the file
+ * is reachable after a crash.
  */
 int
 ufs_fsync(void *v)
@@ -581,6 +595,11 @@ ufs_fsync(void *v)
 		return 0;
 	if ((error = vflushbuf(ump->um_devvp, FSYNC_WAIT)) != 0)
 		return error;
+	if ((ap->a_flags & FSYNC_DATAONLY) == 0) {
+		vfs_vnode_iterate(vp->v_mount, ufs_flush_dir, &error);
+		if (error != 0)
+			return error;
+	}
 	vn_lock(ump->um_devvp, LK_EXCLUSIVE | LK_RETRY);
 	error = VOP_FSYNC(ump->um_devvp, FSCRED, FSYNC_WAIT, 0, 0);
 	vn_unlock(ump->um_devvp);

@@ -1,12 +1,16 @@
 /*
  * Fuzz target: an input is a disk image.  Each input is written to a
  * memory file, registered as the kernel's block device /dev/fuzz, mounted
- * read-only at /fuzzmnt, walked (fs_walk.c) and unmounted.  Everything
+ * read-only at /fuzzmnt, walked (fs_walk.c) and unmounted; the image must
+ * then be unchanged.  Then, unless FUZZ_WRITE=0, it is mounted read-write
+ * (a file system that refuses, as cd9660 does, is left at that), changed
+ * (fs_write.c) and unmounted.  Everything
  * the image can make fail may fail; what must not happen is a crash, a
  * hang, a leak, or state that outlives the input: a failing unmount or
  * device removal, a descriptor left open, a mount that failed but stayed.
  *
  * The file-system type is FUZZ_FSTYPE from the environment, else the
+ * suffix of the program's name (fs_fuzz_ffs: ffs), else the
  * compile-time FUZZ_FSTYPE (default "ext2fs"); FUZZ_OPTIONS, if set, are
  * the mount options.  Only <rump/rump.h> is used, as any program would.
  */
@@ -35,6 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char *fuzz_fstype;
 static const char *fuzz_options; /* mount options, FUZZ_OPTIONS */
+static int fuzz_write = 1;        /* FUZZ_WRITE=0: read-only only */
+static uint8_t *fuzz_back;        /* the image as read back */
+static size_t fuzz_backsize;
 static int fuzz_imgfd = -1;
 static char fuzz_imgpath[64];
 static int fuzz_freefd;       /* the descriptor an open gets with none leaked */
@@ -134,14 +141,23 @@ check_fstype(void)
 }
 
 void
-fs_fuzz_init(void)
+fs_fuzz_init(const char *argv0)
 {
+	const char *w = getenv("FUZZ_WRITE"), *base;
 	int error;
 
 	fuzz_fstype = getenv("FUZZ_FSTYPE");
+	base = argv0 != NULL ? strrchr(argv0, '/') : NULL;
+	base = base != NULL ? base + 1 : argv0;
+	if ((fuzz_fstype == NULL || fuzz_fstype[0] == '\0') && base != NULL &&
+	    strncmp(base, "fs_fuzz_", 8) == 0 && base[8] != '\0' &&
+	    strcmp(base, "fs_fuzz_replay") != 0)
+		fuzz_fstype = base + 8;
 	if (fuzz_fstype == NULL || fuzz_fstype[0] == '\0')
 		fuzz_fstype = FUZZ_FSTYPE;
 	fuzz_options = getenv("FUZZ_OPTIONS");
+	if (w != NULL && strcmp(w, "0") == 0)
+		fuzz_write = 0;
 	if ((error = rump_init()) != 0) {
 		errno = error;
 		fuzz_fatal("rump_init");
@@ -166,6 +182,32 @@ check_not_mounted(void)
 		fuzz_bug("mount failed but %s is mounted", FUZZ_MNT);
 }
 
+/* A read-only mount, walk and unmount must not have changed a byte. */
+static void
+check_unchanged(const uint8_t *data, size_t size)
+{
+	size_t done = 0;
+
+	if (fuzz_backsize < size) {
+		free(fuzz_back);
+		if ((fuzz_back = malloc(size)) == NULL)
+			fuzz_fatal("malloc");
+		fuzz_backsize = size;
+	}
+	while (done < size) {
+		ssize_t n = pread(
+		    fuzz_imgfd, fuzz_back + done, size - done, (off_t)done);
+
+		if (n <= 0)
+			fuzz_fatal("pread");
+		done += (size_t)n;
+	}
+	for (size_t i = 0; i < size; i++)
+		if (fuzz_back[i] != data[i])
+			fuzz_bug("read-only mount changed the image at byte %zu",
+			    i);
+}
+
 void
 fs_fuzz_one(const uint8_t *data, size_t size, struct fuzz_stats *st)
 {
@@ -174,9 +216,10 @@ fs_fuzz_one(const uint8_t *data, size_t size, struct fuzz_stats *st)
 	int error, fd;
 
 	memset(st, 0, sizeof(*st));
+	st->write_error = -1;
 	image_load(data, size);
 	error = rump_pub_etfs_register(FUZZ_DEV, fuzz_imgpath, RUMP_ETFS_BLK, 0,
-	    RUMP_ETFS_SIZE_ENDOFF, RUMP_ETFS_RDONLY);
+	    RUMP_ETFS_SIZE_ENDOFF, fuzz_write ? 0 : RUMP_ETFS_RDONLY);
 	if (error != 0)
 		fuzz_bug("etfs_register: %s", strerror(error));
 
@@ -188,6 +231,26 @@ fs_fuzz_one(const uint8_t *data, size_t size, struct fuzz_stats *st)
 		fs_walk(FUZZ_MNT, st);
 		if (rump_sys_unmount(FUZZ_MNT, 0) != 0)
 			fuzz_bug("unmount: %s", strerror(errno));
+		check_unchanged(data, size);
+	}
+
+	/* Only an image that mounts read-only is worth changing. */
+	if (fuzz_write && st->mount_error == 0) {
+		if (rump_sys_mount(fuzz_fstype, FUZZ_MNT, 0, &args,
+		        sizeof(args)) != 0) {
+			st->write_error = errno;
+			check_not_mounted();
+		} else {
+			st->write_error = 0;
+			fs_write(FUZZ_MNT, st);
+			/* Writing back to a damaged image may fail, and the
+			 * unmount with it, as NetBSD's does; a forced one
+			 * must then succeed. */
+			if (rump_sys_unmount(FUZZ_MNT, 0) != 0 &&
+			    rump_sys_unmount(FUZZ_MNT, RUMP_MNT_FORCE) != 0)
+				fuzz_bug("forced unmount after writing: %s",
+				    strerror(errno));
+		}
 	}
 
 	if ((error = rump_pub_etfs_remove(FUZZ_DEV)) != 0)
@@ -206,7 +269,7 @@ fs_fuzz_one(const uint8_t *data, size_t size, struct fuzz_stats *st)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	fs_fuzz_init();
+	fs_fuzz_init(argv != NULL && *argv != NULL ? (*argv)[0] : NULL);
 	return 0;
 }
 

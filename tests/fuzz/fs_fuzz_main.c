@@ -83,9 +83,11 @@ replay_file(const char *path)
 		    strerror(st.mount_error));
 	else
 		printf("%s: %zu bytes: %u entries, %llu bytes read, "
-		       "%u failed calls, %u bad names\n",
+		       "%u failed calls, %u bad names%s%s\n",
 		    path, size, st.entries, (unsigned long long)st.bytes,
-		    st.errors, st.badnames);
+		    st.errors, st.badnames,
+		    st.write_error > 0 ? "; read-write mount: " : "",
+		    st.write_error > 0 ? strerror(st.write_error) : "");
 	if (must_mount && (st.mount_error != 0 || st.errors != 0)) {
 		printf("%s: FAIL: a clean image must mount and read\n", path);
 		nfailed++;
@@ -156,7 +158,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	fs_fuzz_init();
+	fs_fuzz_init(argv[0]);
 	for (int i = optind; i < argc; i++) {
 		struct stat sb;
 

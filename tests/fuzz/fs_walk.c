@@ -249,10 +249,16 @@ walk_entry(struct walk *w, int dfd, const char *rec, int depth)
 	if (rump_sys_fstatat(dfd, name, &sb, RUMP_AT_SYMLINK_NOFOLLOW) != 0)
 		w->st->errors++;
 	else if ((sb.st_mode & RUMP_S_IFMT) == RUMP_S_IFDIR) {
+		if (w->st->dir[0] == '\0' && w->len < FUZZ_PATHMAX)
+			memcpy(w->st->dir, w->path, w->len + 1);
 		if (depth < WALK_MAXDEPTH)
 			walk_dir(w, depth + 1);
-	} else if ((sb.st_mode & RUMP_S_IFMT) == RUMP_S_IFREG)
+	} else if ((sb.st_mode & RUMP_S_IFMT) == RUMP_S_IFREG) {
+		if (w->st->nfiles < 2 && w->len < FUZZ_PATHMAX)
+			memcpy(w->st->files[w->st->nfiles++], w->path,
+			    w->len + 1);
 		walk_file(w);
+	}
 	else if ((sb.st_mode & RUMP_S_IFMT) == RUMP_S_IFLNK)
 		walk_link(w);
 	path_pop(w, len);

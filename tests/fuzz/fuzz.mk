@@ -2,9 +2,13 @@
 # top-level Makefile, after its variables; uses B, GEN, WARN, CFLAGS_COMMON,
 # KERN_CFLAGS, USER_CFLAGS, KERN_SRCS, KERN_GENSRCS and GENHDRS.
 #
-#   make fuzz           build $(B)/fuzz/fs_fuzz (libFuzzer) and
+#   make fuzz-build     build $(B)/fuzz/fs_fuzz (libFuzzer), one name
+#                       for it per file system of tests/fuzz/targets
+#                       ($(B)/fuzz/fs_fuzz_ffs, ...) and
 #                       $(B)/fuzz/fs_fuzz_replay (plain driver: replays
 #                       the files or directories named on its command line)
+#   make fuzz           the same; with FS=ffs SECONDS=600 also fuzz that
+#                       file system for that long (tests/t_fuzz.sh)
 #   make fuzz-corpus    make the seed images in $(B)/fuzz/seeds/ext2fs
 #   make fuzz-run       fuzz for FUZZ_TIME seconds (see tests/t_fuzz.sh)
 #
@@ -39,14 +43,30 @@ FUZZ_RUMPUSER_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,\
 	$(wildcard rumpuser/*.c))
 FUZZ_LIB_OBJS := $(FUZZ_KERN_OBJS) $(FUZZ_RUMPUSER_OBJS)
 FUZZ_TARGET_OBJS := $(FUZZ_DIR)/obj/tests/fuzz/fs_fuzz.o \
-	$(FUZZ_DIR)/obj/tests/fuzz/fs_walk.o
+	$(FUZZ_DIR)/obj/tests/fuzz/fs_walk.o \
+	$(FUZZ_DIR)/obj/tests/fuzz/fs_write.o
 FUZZ_MUTATE_OBJ := $(FUZZ_DIR)/obj/tests/fuzz/fs_mutate.o
 FUZZ_MAIN_OBJ := $(FUZZ_DIR)/obj/tests/fuzz/fs_fuzz_main.o
 FUZZ_BIN := $(FUZZ_DIR)/fs_fuzz
 FUZZ_LIBS := -lz -lpthread # what librump links with
 FUZZ_REPLAY := $(FUZZ_DIR)/fs_fuzz_replay
 
-fuzz: $(FUZZ_BIN) $(FUZZ_REPLAY)
+# The file systems fuzzed: the first word of each line of the table.
+FUZZ_TARGETS := $(shell sed -n 's/^\([a-z0-9]\{1,\}\)[[:space:]].*/\1/p' \
+	tests/fuzz/targets)
+FUZZ_LINKS := $(addprefix $(FUZZ_DIR)/fs_fuzz_,$(FUZZ_TARGETS))
+
+fuzz-build: $(FUZZ_BIN) $(FUZZ_REPLAY) $(FUZZ_LINKS)
+
+$(FUZZ_LINKS): $(FUZZ_BIN)
+	ln -sf fs_fuzz $@
+
+# make fuzz FS=ffs SECONDS=600: a long run of one target.
+fuzz: fuzz-build
+ifneq ($(FS),)
+	B=$(B) TOP=$(CURDIR) FUZZ_TIME=$(or $(SECONDS),60) FUZZ_FSTYPE=$(FS) \
+	    sh tests/t_fuzz.sh
+endif
 
 $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(KERN_SRCS)): $(FUZZ_DIR)/obj/%.o: %.c \
     | $(GENHDRS)
@@ -77,10 +97,10 @@ $(FUZZ_REPLAY): $(FUZZ_MAIN_OBJ) $(FUZZ_TARGET_OBJS) $(FUZZ_LIB_OBJS)
 fuzz-corpus:
 	sh tests/fuzz/mkcorpus.sh $(FUZZ_DIR)/seeds/ext2fs
 
-fuzz-run: fuzz
+fuzz-run: fuzz-build
 	B=$(B) TOP=$(CURDIR) FUZZ_TIME=$(FUZZ_TIME) \
 	    FUZZ_FSTYPE=$(FUZZ_FSTYPE) sh tests/t_fuzz.sh
 
-.PHONY: fuzz fuzz-corpus fuzz-run
+.PHONY: fuzz fuzz-build fuzz-corpus fuzz-run
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)

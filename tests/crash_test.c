@@ -1,17 +1,24 @@
 /*
- * Crash safety: a writer is killed (SIGKILL) at a random moment; the
- * image must then be repairable by the checker, and every file the writer
- * had fsync'd before it died must be intact.
+ * Crash safety: a writer is cut off at a random moment, either killed
+ * (SIGKILL) or, with -p, by a simulated power loss (the hypercall layer
+ * drops every image write after the Nth, N random: UKFS_FAULT_WRITES);
+ * the image must then be repairable by the checker, and every file the
+ * writer had fsync'd before the cut must be intact.
  *
- *   ext2_crash_test [-s SEED] [-r ROUNDS] [-f FSTYPE] [-c REPAIR]
- *                   [-C CHECK] IMAGE LOG
+ *   crash_test [-p] [-o OPTS] [-s SEED] [-r ROUNDS] [-w MAXWRITES] [-f FSTYPE]
+ *              [-c REPAIR] [-C CHECK] IMAGE LOG
+ *
+ * -F: the writer mounts with MNT_FORCE (for a file system whose checker
+ * cannot repair, so that an image marked unclean is mounted again).
  *
  * Each round forks a writer that mounts the image and, in a few
  * directories, creates files of random sizes, writes them, fsyncs them and
  * then appends their number and size to LOG (a host file, fsync'd);
  * between those it makes a mess that is never fsync'd (scratch files
  * written, renamed, truncated, removed).  The parent kills it after a
- * random delay, runs REPAIR (default "e2fsck -fy", status 0 or 1), then
+ * random delay (with -p: the writer stops a little after the cut, or is
+ * killed if it never comes), runs CHECK once to count the images left
+ * clean by the cut, then REPAIR (default "e2fsck -fy", status 0 or 1), then
  * CHECK (default "e2fsck -fn", status 0), and in another child mounts the
  * image read-only and reads every logged file back.  The next writer
  * first removes the files checked, so that the image does not fill up.
@@ -40,6 +47,9 @@ static const char *fstype = "ext2fs";
 static const char *repair = "e2fsck -fy";
 static const char *check = "e2fsck -fn";
 static const char *image, *logpath;
+static char markpath[1024]; /* made when the power goes (-p) */
+static bool power;
+static const char *wopts; /* -o: the writer's mount options */
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -83,6 +93,9 @@ static void
 boot(int flags)
 {
 	struct rump_diskfs_args args = {"/dev/img", NULL};
+
+	if (!(flags & RUMP_MNT_RDONLY))
+		args.options = wopts;
 
 	if (rump_init() != 0 || rump_sys_mkdir(MNT, 0755) != 0 ||
 	    rump_pub_etfs_register("/dev/img", image, RUMP_ETFS_BLK, 0,
@@ -205,6 +218,7 @@ static void __attribute__((noreturn)) writer(uint64_t seed, uint64_t firstid)
 	int d, logfd, k;
 
 	boot(0);
+	int after = -1; /* -p: operations left after the cut */
 	for (d = 0; d < NDIRS; d++) {
 		snprintf(path, sizeof(path), MNT "/d%d", d);
 		(void)rump_sys_mkdir(path, 0755);
@@ -214,6 +228,12 @@ static void __attribute__((noreturn)) writer(uint64_t seed, uint64_t firstid)
 	if (logfd < 0)
 		die("%s: %s", logpath, strerror(errno));
 	for (id = firstid;; id++) {
+		if (power && after < 0 && access(markpath, F_OK) == 0)
+			after = 20;
+		if (after == 0)
+			_exit(0); /* the power is gone: no unmount */
+		if (after > 0)
+			after--;
 		for (k = (int)(mix(rng ^ id) % 4); k > 0; k--)
 			mess(&rng);
 		rng = mix(rng);
@@ -233,6 +253,9 @@ static void __attribute__((noreturn)) writer(uint64_t seed, uint64_t firstid)
 		    (int)(id % NDIRS), (unsigned long long)id);
 		if (write_file(path, id, size, true) != 0)
 			continue; /* e.g. full: not logged */
+		/* Only an fsync that returned before the cut counts. */
+		if (power && access(markpath, F_OK) == 0)
+			continue;
 		snprintf(line, sizeof(line), "%llu %zu\n",
 		    (unsigned long long)id, size);
 		if (write(logfd, line, strlen(line)) != (ssize_t)strlen(line) ||
@@ -327,12 +350,22 @@ int
 main(int argc, char **argv)
 {
 	uint64_t seed = (uint64_t)time(NULL) ^ (uint64_t)getpid();
-	int rounds = 5, r, c, rc, st;
+	int rounds = 5, r, c, rc, st, nclean = 0, ncut = 0;
+	long maxwrites = 3000, nwrites = 0;
 	unsigned delay;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "c:C:f:r:s:")) != -1) {
+	while ((c = getopt(argc, argv, "c:C:f:o:pr:s:w:")) != -1) {
 		switch (c) {
+		case 'o':
+			wopts = optarg;
+			break;
+		case 'p':
+			power = true;
+			break;
+		case 'w':
+			maxwrites = atol(optarg);
+			break;
 		case 'c':
 			repair = optarg;
 			break;
@@ -354,27 +387,66 @@ main(int argc, char **argv)
 	}
 	if (argc - optind != 2) {
 		fprintf(stderr,
-		    "usage: ext2_crash_test [-s SEED] [-r ROUNDS] "
-		    "[-f FSTYPE] [-c REPAIR] [-C CHECK] IMAGE "
+		    "usage: crash_test [-p] [-o OPTS] [-s SEED] [-r ROUNDS] "
+		    "[-w MAXWRITES] [-f FSTYPE] [-c REPAIR] [-C CHECK] IMAGE "
 		    "LOG\n");
 		return 2;
 	}
 	image = argv[optind];
 	logpath = argv[optind + 1];
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("ext2_crash_test: seed %llu\n", (unsigned long long)seed);
+	snprintf(markpath, sizeof(markpath), "%s.cut", image);
+	printf("crash_test: %s, %s, seed %llu\n", fstype,
+	    power ? "power loss" : "SIGKILL", (unsigned long long)seed);
 	for (r = 0; r < rounds; r++) {
 		delay = 30 + (unsigned)(mix(seed + (uint64_t)r) % 600);
-		if ((pid = fork()) == 0)
+		if (power) {
+			nwrites = (long)(mix(seed * 7 + (uint64_t)r) %
+			    (uint64_t)(maxwrites > 0 ? maxwrites : 1));
+			(void)unlink(markpath);
+			delay = 5000; /* a cut that never comes: killed */
+		}
+		if ((pid = fork()) == 0) {
+			char n[32];
+
+			if (power) {
+				snprintf(n, sizeof(n), "%ld", nwrites);
+				setenv("UKFS_FAULT_WRITES", n, 1);
+				setenv("UKFS_FAULT_MARK", markpath, 1);
+			}
 			writer(mix(seed ^ (uint64_t)r), (uint64_t)r * 1000000);
-		usleep(delay * 1000);
-		kill(pid, SIGKILL);
-		if (waitpid(pid, &st, 0) != pid)
-			die("waitpid: %s", strerror(errno));
-		if (WIFEXITED(st))
-			die("the writer exited early (status %d)",
-			    WEXITSTATUS(st));
+		}
+		if (power) {
+			unsigned waited = 0;
+
+			while (waitpid(pid, &st, WNOHANG) == 0) {
+				if (waited >= delay) {
+					kill(pid, SIGKILL);
+					if (waitpid(pid, &st, 0) != pid)
+						die("waitpid: %s",
+						    strerror(errno));
+					break;
+				}
+				usleep(10000);
+				waited += 10;
+			}
+			if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+				die("the writer failed (status %d)",
+				    WEXITSTATUS(st));
+			if (access(markpath, F_OK) == 0)
+				ncut++;
+		} else {
+			usleep(delay * 1000);
+			kill(pid, SIGKILL);
+			if (waitpid(pid, &st, 0) != pid)
+				die("waitpid: %s", strerror(errno));
+			if (WIFEXITED(st))
+				die("the writer exited early (status %d)",
+				    WEXITSTATUS(st));
+		}
 		keep_copy();
+		if (run(check) == 0)
+			nclean++;
 		rc = run(repair);
 		if (rc != 0 && rc != 1)
 			die("round %d: %s exits %d (the image before: "
@@ -384,7 +456,13 @@ main(int argc, char **argv)
 			die("round %d: %s exits %d after the repair (the image "
 			    "before: %s.crashed)",
 			    r, check, rc, image);
-		printf("round %d: killed after %u ms; repaired\n", r, delay);
+		if (power)
+			printf("round %d: power lost after write %ld; "
+			       "repaired\n",
+			    r, nwrites);
+		else
+			printf("round %d: killed after %u ms; repaired\n", r,
+			    delay);
 		if ((pid = fork()) == 0)
 			verifier();
 		waitchild(pid, "the verification");
@@ -393,6 +471,11 @@ main(int argc, char **argv)
 		    errno != ENOENT)
 			die("%s: %s", logpath, strerror(errno));
 	}
-	printf("ext2_crash_test: %d rounds passed\n", rounds);
+	if (power)
+		printf("crash_test: %d of %d rounds cut by the power loss\n",
+		    ncut, rounds);
+	printf("crash_test: %d rounds passed; %d left the image clean "
+	       "before the repair\n",
+	    rounds, nclean);
 	return 0;
 }

@@ -4,9 +4,10 @@
  * directory of its own and in one they share, while another thread
  * syncs now and then and the buffer cache is kept small.  Nothing may
  * hang or fail unexpectedly; at the end every thread's files must hold
- * what it wrote, and the image must pass the checker.
+ * what it wrote, and the image must pass the checker.  Any writable
+ * file system (-f: ext2fs, ffs, msdos, ...).
  *
- *   ext2_mt_test [-t THREADS] [-n OPS] [-c CHECKER] IMAGE
+ *   mt_test [-f FSTYPE] [-t THREADS] [-n OPS] [-c CHECKER] IMAGE
  */
 #include <rump/rump.h>
 
@@ -26,8 +27,9 @@
 #define MAXSIZE (256 * 1024)
 
 static const char *checker = "e2fsck -fn";
+static const char *fstype = "ext2fs";
 static int nops = 2000;
-static volatile int stop;
+static int stop; /* atomic */
 static int failures;
 
 struct thr {
@@ -169,7 +171,7 @@ worker(void *arg)
 	char p[64], q[64];
 	int i, f;
 
-	for (i = 0; i < nops && failures == 0; i++) {
+	for (i = 0; i < nops && __atomic_load_n(&failures, __ATOMIC_RELAXED) == 0; i++) {
 		f = (int)(rnd(t) % NFILES);
 		switch (rnd(t) % 8) {
 		case 0:
@@ -202,7 +204,7 @@ worker(void *arg)
 static void *
 syncer(void *arg)
 {
-	while (!stop) {
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		rump_sys_sync();
 		usleep(20000);
 	}
@@ -249,9 +251,11 @@ main(int argc, char **argv)
 	char cmd[1024], d[64];
 	int nthr = 4, c, i;
 
-	while ((c = getopt(argc, argv, "c:n:t:")) != -1) {
+	while ((c = getopt(argc, argv, "c:f:n:t:")) != -1) {
 		if (c == 'c')
 			checker = optarg;
+		else if (c == 'f')
+			fstype = optarg;
 		else if (c == 'n')
 			nops = atoi(optarg);
 		else if (c == 't')
@@ -261,7 +265,7 @@ main(int argc, char **argv)
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr,
-		    "usage: ext2_mt_test [-t THREADS] [-n OPS] "
+		    "usage: mt_test [-f FSTYPE] [-t THREADS] [-n OPS] "
 		    "[-c CHECKER] IMAGE\n");
 		return 2;
 	}
@@ -269,7 +273,7 @@ main(int argc, char **argv)
 	if (rump_init() != 0 || rump_sys_mkdir(MNT, 0755) != 0 ||
 	    rump_pub_etfs_register("/dev/img", argv[optind], RUMP_ETFS_BLK, 0,
 	        RUMP_ETFS_SIZE_ENDOFF, 0) != 0 ||
-	    rump_sys_mount("ext2fs", MNT, 0, &args, sizeof(args)) != 0) {
+	    rump_sys_mount(fstype, MNT, 0, &args, sizeof(args)) != 0) {
 		perror("setup");
 		return 1;
 	}
@@ -285,14 +289,14 @@ main(int argc, char **argv)
 		pthread_create(&thr[i].t, NULL, worker, &thr[i]);
 	for (i = 0; i < nthr; i++)
 		pthread_join(thr[i].t, NULL);
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	pthread_join(st, NULL);
 	if (rump_sys_unmount(MNT, 0) != 0) {
 		fail("unmount: %s", strerror(errno));
 		return 1;
 	}
 	if (rump_sys_mount(
-	        "ext2fs", MNT, RUMP_MNT_RDONLY, &args, sizeof(args)) != 0) {
+	        fstype, MNT, RUMP_MNT_RDONLY, &args, sizeof(args)) != 0) {
 		fail("mount again: %s", strerror(errno));
 		return 1;
 	}
@@ -304,8 +308,8 @@ main(int argc, char **argv)
 	if (system(cmd) != 0)
 		fail("%s finds problems", checker);
 	if (failures == 0)
-		printf("ext2_mt_test: %d threads, %d operations each: all "
+		printf("mt_test: %s, %d threads, %d operations each: all "
 		       "files intact, %s clean\n",
-		    nthr, nops, checker);
+		    fstype, nthr, nops, checker);
 	return failures ? 1 : 0;
 }
