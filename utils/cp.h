@@ -109,4 +109,15 @@ void cp_async_stop(struct cp *cp);
 void cp_srcerr(struct cp *cp, int error);
 void cp_dsterr(struct cp *cp, int error);
 
+/*
+ * The mode a copy gets: with -p the source's, but set-ID bits only when
+ * the owners are kept too (else a file the copier now owns would be
+ * set-ID to it); without -p the permissions less the umask.
+ */
+static inline mode_t
+cp_mode_of(int pflag, int owners, mode_t umask, mode_t mode)
+{
+	return pflag ? mode & (owners ? 07777 : 01777) : mode & 0777 & ~umask;
+}
+
 #endif /* _UKFS_UTILS_CP_H_ */

@@ -156,8 +156,7 @@ static void
 job_attrs(struct cpasync *a, struct cpjob *j, int fd, int chmod_needed)
 {
 	const struct stat *st = &j->st;
-	mode_t mode = a->pflag ? st->st_mode & 07777
-	                       : st->st_mode & 0777 & ~a->umask;
+	mode_t mode = cp_mode_of(a->pflag, a->owners, a->umask, st->st_mode);
 	struct timespec ts[2];
 
 	if (a->owners && fchown(fd, st->st_uid, st->st_gid) == -1)
@@ -188,8 +187,8 @@ job_file(struct cpasync *a, struct cpjob *j)
 		return;
 	}
 	job_attrs(a, j, fd,
-	    a->pflag &&
-	        (j->st.st_mode & 07777) != (j->st.st_mode & 0777 & ~a->umask));
+	    a->pflag && cp_mode_of(a->pflag, a->owners, a->umask,
+	                     j->st.st_mode) != (j->st.st_mode & 0777 & ~a->umask));
 	if (close(fd) == -1)
 		job_err(j, errno);
 }

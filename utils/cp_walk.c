@@ -208,8 +208,7 @@ copy_as_link(
 static mode_t
 copy_mode(const struct cp *cp, const struct stat *st)
 {
-	return cp->pflag ? st->st_mode & (cp->owners ? 07777 : 01777)
-	                 : st->st_mode & 0777 & ~cp->umask;
+	return cp_mode_of(cp->pflag, cp->owners, cp->umask, st->st_mode);
 }
 
 /*
