@@ -1,6 +1,6 @@
 #!/bin/sh
 # librumphijack, read side: ls, cat, find, tar, cp, diff and python3 on
-# images of ext2, ffs and msdos served by ukfs-server, against the tree
+# images of ext2, ffs, msdos, cd9660 and lfs served by ukfs-server, against the tree
 # ukfs-cp extracts and against FUSE mounts (tests/hijack_read.sh).
 TOP=${TOP:-$(pwd)}
 . "$TOP/tests/tools_lib.sh"
@@ -36,4 +36,18 @@ if command -v mkfs.fat >/dev/null && command -v mcopy >/dev/null; then
 else
 	fail "no mkfs.fat/mcopy (apt-get install dosfstools mtools)"
 fi
+
+if command -v xorriso >/dev/null; then
+	xorriso -as mkisofs -quiet --hardlinks -R -J -o "$TMP/cd.iso" "$FIX" \
+	    >"$TMP/mk.log" 2>&1 || fail "xorriso: $(tail -1 "$TMP/mk.log")"
+	hijack_read cd9660 "$TMP/cd.iso"
+	rm -f "$TMP/cd.iso"
+else
+	fail "no xorriso (apt-get install xorriso)"
+fi
+
+"$BIN/ukfs-makefs" -t lfs "$TMP/lfs.img" "$FIX" >"$TMP/mk.log" 2>&1 ||
+    fail "ukfs-makefs -t lfs: $(tail -1 "$TMP/mk.log")"
+hijack_read lfs "$TMP/lfs.img"
+rm -f "$TMP/lfs.img"
 finish
