@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "common.h"
+#include "progress.h"
 #include "side.h"
 #include "walk.h"
 
@@ -56,6 +57,7 @@ struct cp {
 	size_t nlinks, caplinks;
 
 	struct cpasync *async; /* the writer thread (cp_async.c), or NULL */
+	struct progress prog;  /* the progress line (ukfs-cp on a terminal) */
 	int noasync;           /* copy everything in place */
 };
 

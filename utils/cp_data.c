@@ -93,6 +93,7 @@ copy_range(struct cp *cp, int sfd, int dfd, off_t from, off_t to, off_t *end,
 			return -1;
 		}
 		from += n;
+		progress_add(&cp->prog, (uint64_t)n, 0);
 	}
 	return 0;
 }

@@ -447,9 +447,11 @@ cp_leaf(struct walk *w, int sdirfd, const char *sname, const struct stat *st)
 	}
 	if (push_names(cp, sname, &dl, &rl) == -1)
 		return;
+	progress_add(&cp->prog, 0, 1);
 	ddirfd = dest_of(cp, sname, &dname);
 	if (w->leaffd != -1 && cp_async_ok(cp, st) &&
 	    cp_async_copy(cp, w->leaffd, st, ddirfd, dname) == 0) {
+		progress_add(&cp->prog, (uint64_t)st->st_size, 0);
 		cut_names(cp, dl, rl);
 		return;
 	}

@@ -179,6 +179,9 @@ copy_operand(struct cp *cp, const char *spath, const struct dest *d)
 		cp->status = 1;
 		return;
 	}
+	/* time left is known for a file operand, not for a tree */
+	progress_total(&cp->prog,
+	    S_ISREG(st.st_mode) ? cp->prog.bytes + (uint64_t)st.st_size : 0);
 	if (S_ISDIR(st.st_mode) && !cp->Rflag) {
 		warnmsg("-R not specified; omitting directory '%s'",
 		    side_name(&cp->src, spath));
@@ -406,6 +409,7 @@ ukfs_cp_main(int argc, char **argv)
 	nsrc = argc - 1;
 	if (cp_init(&cp) == -1)
 		return 1;
+	progress_init(&cp.prog, !cp.vflag);
 	cp.devices = cp.pflag && geteuid() == 0; /* -p as root only */
 	cp.owners = cp.pflag && geteuid() == 0;
 	rv = setup_dest(&cp, &mounts, argv[nsrc], &dspec);
@@ -423,6 +427,7 @@ out:
 	cp_fini(&cp);
 	if (release_mounts(mounts) != 0)
 		cp.status = 1;
+	progress_done(&cp.prog);
 	ukfs_spec_free(&dspec); /* also after a failed mount */
 	return finish_stdout(cp.status);
 }
