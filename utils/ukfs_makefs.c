@@ -176,6 +176,7 @@ copy_tree(struct makefs *m, struct ukfs *u, int quiet, int *nospace)
 		return 1;
 	cp.Rflag = cp.pflag = cp.owners = cp.devices = 1;
 	cp.quiet_nospace = quiet;
+	progress_init(&cp.prog, 1);
 	cp.dst.u = u;
 	cp.dst.image = m->image;
 	if (stat(m->image, &ist) == 0) {
@@ -193,6 +194,7 @@ copy_tree(struct makefs *m, struct ukfs *u, int quiet, int *nospace)
 	}
 	cp.topname = NULL; /* the tree's contents go into the root */
 	cp_copy(&cp, AT_FDCWD, m->dir, m->dir, &st);
+	progress_done(&cp.prog);
 	ukfs_close(u, cp.topfd);
 	*nospace = cp.nospace;
 	status = cp.status;
