@@ -6,7 +6,8 @@
 #   make check      run the test suite ("N passed, N failed" at the end)
 #   make check SANITIZE=1   the same under ASan+UBSan (built in build/asan)
 #   make bench      compare speed with the peer tools
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (and make uninstall)
+#   make deb       Debian packages in build/deb (dpkg-buildpackage)
 
 VERSION	:= 0.1.0
 SOMAJOR	:= 1
@@ -26,8 +27,11 @@ CC	?= cc
 OPT	?= -O2
 WARN	:= -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wshadow=local
-CFLAGS_COMMON := -std=c11 $(OPT) -g $(WARN) -fPIC $(SANFLAGS) -MMD -MP
-LDFLAGS_COMMON := $(SANFLAGS)
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line
+# (a package build's hardening flags) come last.
+CFLAGS_COMMON := -std=c11 $(OPT) -g $(WARN) -fPIC $(SANFLAGS) -MMD -MP \
+	$(CPPFLAGS) $(CFLAGS)
+LDFLAGS_COMMON := $(SANFLAGS) $(LDFLAGS)
 
 GEN	:= $(B)/gen
 PUBINC	:= $(B)/include
@@ -51,6 +55,10 @@ USER_CFLAGS := $(CFLAGS_COMMON) -D_GNU_SOURCE -DUKFS_VERSION='"$(VERSION)"' -Iin
 
 RUMPUSER_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard rumpuser/*.c))
 LIBUKFS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard libukfs/*.c))
+# The compressed-image decoders serve libukfs's own reads too (detection,
+# partition tables): the same sources, built again with hidden symbols.
+LIBUKFS_CIMG := rumpuser_cimg rumpuser_gz rumpuser_gzcache rumpuser_vndcomp
+LIBUKFS_OBJS += $(patsubst %,$(B)/obj/libukfs-host/%.o,$(LIBUKFS_CIMG))
 UTILS_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(wildcard utils/*.c))
 
 GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
@@ -61,9 +69,12 @@ GENHDRS := $(PUBINC)/rump/rump_syscalls.h $(GEN)/syscallargs.h \
 LIBRUMP := $(B)/lib/librump.so
 LIBUKFS := $(B)/lib/libukfs.so
 UKFS	:= $(B)/bin/ukfs
-TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info lfs-clean
+TOOLS	:= ls cat stat cp mkdir rm rmdir mv ln chmod chown touch write newfs makefs fsck info parts compress find du diff lfs-clean
 TOOL_LINKS := $(addprefix $(B)/bin/ukfs-,$(TOOLS))
-RPATH	:= -Wl,-rpath,'$$ORIGIN/../lib'
+# Programs and libraries find the libraries beside them in the build tree
+# and in $(PREFIX)/lib; a package build empties both (RPATH= LIBRPATH=).
+RPATH	?= -Wl,-rpath,'$$ORIGIN/../lib'
+LIBRPATH ?= '-Wl,-rpath,$$ORIGIN'
 
 TEST_PROGS := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
 
@@ -113,6 +124,10 @@ $(B)/obj/libukfs/%.o: libukfs/%.c | $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
+$(B)/obj/libukfs-host/%.o: rumpuser/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -fvisibility=hidden -c -o $@ $<
+
 $(B)/obj/utils/%.o: utils/%.c | $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Ilibukfs -c -o $@ $<
@@ -125,17 +140,18 @@ $(LIBRUMP): $(KERN_OBJS) $(RUMPUSER_OBJS) rumpkern/librump.map
 	    $(KERN_OBJS) $(RUMPUSER_OBJS) $(LDFLAGS_COMMON) -lz -lpthread
 	ln -sf librump.so $(B)/lib/librump.so.$(SOMAJOR)
 
-$(LIBUKFS): $(LIBUKFS_OBJS) $(LIBRUMP)
+$(LIBUKFS): $(LIBUKFS_OBJS) $(LIBRUMP) libukfs/libukfs.map
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ -Wl,-soname,libukfs.so.$(SOMAJOR) \
+	    -Wl,--version-script=libukfs/libukfs.map \
 	    -Wl,--no-undefined $(LIBUKFS_OBJS) -L$(B)/lib -lrump \
-	    $(LDFLAGS_COMMON) '-Wl,-rpath,$$ORIGIN' -lpthread
+	    $(LDFLAGS_COMMON) $(LIBRPATH) -lz -lpthread
 	ln -sf libukfs.so $(B)/lib/libukfs.so.$(SOMAJOR)
 
 $(UKFS): $(UTILS_OBJS) $(LIBUKFS)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $(UTILS_OBJS) -L$(B)/lib -lukfs -lrump $(LDFLAGS_COMMON) \
-	    $(RPATH)
+	    $(RPATH) -lz
 
 $(TOOL_LINKS): $(UKFS)
 	ln -sf ukfs $@
@@ -162,46 +178,63 @@ check: deps all
 bench: deps all
 	@B=$(B) sh bench/run.sh
 
+bench-scale: deps all
+	@B=$(B) sh bench/scale.sh
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf build
 
-.PHONY: all deps demo check bench format clean
+.PHONY: all deps demo check bench bench-scale format clean
 .SECONDARY:
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
 
 # --- installation -------------------------------------------------------------
-BINDIR	:= $(DESTDIR)$(PREFIX)/bin
-LIBDIR	:= $(DESTDIR)$(PREFIX)/lib
-INCDIR	:= $(DESTDIR)$(PREFIX)/include
-MANDIR	:= $(DESTDIR)$(PREFIX)/share/man
-PCDIR	:= $(LIBDIR)/pkgconfig
+# make install PREFIX=/usr DESTDIR=/tmp/root [LIBDIR=/usr/lib/x86_64-linux-gnu]
+# Every program in $(B)/bin (links stay links), every library in $(B)/lib
+# with its SONAME link and development link, the public headers, ukfs.pc,
+# the manual (with a link for each further name a page's NAME gives) and
+# the bash completion.  make uninstall removes the same.
+BINDIR	?= $(PREFIX)/bin
+LIBDIR	?= $(PREFIX)/lib
+INCDIR	?= $(PREFIX)/include
+DATADIR	?= $(PREFIX)/share
+MANDIR	?= $(DATADIR)/man
+PCDIR	?= $(LIBDIR)/pkgconfig
+COMPDIR	?= $(DATADIR)/bash-completion/completions
+PUB_HDRS := libukfs/ukfs.h libp2k/p2k.h
+RUMP_HDRS := include/rump/rump.h include/rump/rumpdefs.h \
+	$(PUBINC)/rump/rump_syscalls.h $(PUBINC)/rump/rumpkern_if_pub.h \
+	$(PUBINC)/rump/rumpvfs_if_pub.h
 
-$(B)/ukfs.pc: Makefile
-	@mkdir -p $(dir $@)
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
-	    'includedir=$${prefix}/include' '' 'Name: ukfs' \
-	    'Description: file-system images in user space' \
-	    'Version: $(VERSION)' 'Libs: -L$${libdir} -lukfs -lrump' \
-	    'Cflags: -I$${includedir}' > $@
+install: all
+	B=$(B) DESTDIR=$(DESTDIR) BINDIR=$(BINDIR) LIBDIR=$(LIBDIR) \
+	    INCDIR=$(INCDIR) MANDIR=$(MANDIR) PCDIR=$(PCDIR) COMPDIR=$(COMPDIR) \
+	    PREFIX=$(PREFIX) VERSION=$(VERSION) SOMAJOR=$(SOMAJOR) HDRS="$(PUB_HDRS)" RUMP_HDRS="$(RUMP_HDRS)" \
+	    sh tools/install.sh install
 
-install: all $(B)/ukfs.pc
-	install -d $(BINDIR) $(LIBDIR) $(INCDIR)/rump $(PCDIR) $(MANDIR)/man1 \
-	    $(MANDIR)/man3 $(MANDIR)/man8
-	install -m 755 $(UKFS) $(BINDIR)/ukfs
-	for t in $(TOOLS); do ln -sf ukfs $(BINDIR)/ukfs-$$t; done
-	install -m 755 $(LIBRUMP) $(LIBDIR)/librump.so.$(SOMAJOR)
-	ln -sf librump.so.$(SOMAJOR) $(LIBDIR)/librump.so
-	install -m 755 $(LIBUKFS) $(LIBDIR)/libukfs.so.$(SOMAJOR)
-	ln -sf libukfs.so.$(SOMAJOR) $(LIBDIR)/libukfs.so
-	install -m 644 libukfs/ukfs.h $(INCDIR)/ukfs.h
-	install -m 644 include/rump/rump.h include/rump/rumpdefs.h \
-	    $(PUBINC)/rump/*.h $(INCDIR)/rump/
-	install -m 644 $(B)/ukfs.pc $(PCDIR)/ukfs.pc
-	for m in man/*.[1-9]; do \
-	    s=$${m##*.}; install -m 644 $$m $(MANDIR)/man$$s/; done
+uninstall:
+	B=$(B) DESTDIR=$(DESTDIR) BINDIR=$(BINDIR) LIBDIR=$(LIBDIR) \
+	    INCDIR=$(INCDIR) MANDIR=$(MANDIR) PCDIR=$(PCDIR) COMPDIR=$(COMPDIR) \
+	    PREFIX=$(PREFIX) VERSION=$(VERSION) SOMAJOR=$(SOMAJOR) HDRS="$(PUB_HDRS)" RUMP_HDRS="$(RUMP_HDRS)" \
+	    sh tools/install.sh uninstall
 
-.PHONY: install
+.PHONY: install uninstall
+
+# Debian packages (libukfs1, libukfs-dev, ukfs-tools) from a copy of the
+# source tree, built in $(B)/deb so that nothing lands outside the tree;
+# then lintian on them when it is installed.
+deb:
+	rm -rf $(B)/deb
+	mkdir -p $(B)/deb/ukfs-$(VERSION)
+	tar --exclude=./build --exclude=./.git -cf - . | \
+	    tar -xf - -C $(B)/deb/ukfs-$(VERSION)
+	cd $(B)/deb/ukfs-$(VERSION) && dpkg-buildpackage -us -uc -b
+	ls -l $(B)/deb/*.deb
+	if command -v lintian >/dev/null; then \
+	    lintian $(B)/deb/*.changes; fi
+
+.PHONY: deb

@@ -9,7 +9,7 @@
 set -eu
 D=${1:?usage: mkdata.sh DIR}
 STAMP=$D/.complete-v1
-[ -f "$STAMP" ] && exit 0
+if [ ! -f "$STAMP" ]; then
 
 echo "bench: building data sets in $D (once)"
 rm -rf "$D/src" "$D/ext2.img"
@@ -38,3 +38,31 @@ awk -v dir="$D/src/small" 'BEGIN {
 mke2fs -q -F -t ext2 -d "$D/src" "$D/ext2.img" 1G >/dev/null
 e2fsck -fn "$D/ext2.img" >/dev/null
 touch "$STAMP"
+fi
+
+# The other file systems, each once with a stamp of its own:
+#   $D/msdos.img   1 GiB FAT32 holding /big and /small (mkfs.fat, mcopy)
+#   $D/ffs.img     FFS image of /small (NetBSD's makefs)
+#   $D/small.iso   ISO 9660 + Rock Ridge of /small (xorriso)
+if [ ! -f "$D/.msdos-v1" ]; then
+	echo "bench: building the FAT image in $D (once)"
+	rm -f "$D/msdos.img"
+	mkfs.fat -F 32 -C "$D/msdos.img" 1048576 >/dev/null
+	mcopy -i "$D/msdos.img" "$D/src/big" ::big
+	mcopy -s -i "$D/msdos.img" "$D/src/small" ::
+	fsck.fat -n "$D/msdos.img" >/dev/null
+	touch "$D/.msdos-v1"
+fi
+if [ ! -f "$D/.ffs-v1" ]; then
+	echo "bench: building the FFS image in $D (once)"
+	rm -f "$D/ffs.img"
+	makefs -t ffs "$D/ffs.img" "$D/src/small" >/dev/null
+	touch "$D/.ffs-v1"
+fi
+if [ ! -f "$D/.iso-v1" ]; then
+	echo "bench: building the ISO image in $D (once)"
+	rm -f "$D/small.iso"
+	xorriso -as mkisofs -R -quiet -o "$D/small.iso" "$D/src/small" \
+	    >/dev/null 2>&1
+	touch "$D/.iso-v1"
+fi

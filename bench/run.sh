@@ -5,7 +5,8 @@
 #
 # Data (built once into $B/benchdata by bench/mkdata.sh): a 1 GiB ext2
 # image holding /big (512 MiB) and /small (20,000 files of 100 B - 8 KiB
-# in 250 directories), and the host tree it was made from.  Every
+# in 250 directories), and the host tree it was made from; a FAT32 image
+# of both, and FFS and ISO 9660 images of /small.  Every
 # comparison prints
 #	name: ukfs X s, peer Y s, ratio Y/X = R (higher is better for ukfs)
 # from the median wall time over ROUNDS x RUNS runs on a warm page cache,
@@ -34,7 +35,8 @@ export LC_ALL=C
 
 . "$TOP/bench/lib.sh"
 
-for t in hyperfine jq debugfs icat fls 7zz mke2fs e2fsck /usr/bin/time; do
+for t in hyperfine jq debugfs icat fls 7zz mke2fs e2fsck /usr/bin/time \
+    mkfs.fat fsck.fat mcopy mdir makefs tsk_recover xorriso tar; do
 	command -v "$t" >/dev/null 2>&1 ||
 	    { echo "bench: $t is missing (sh tools/deps.sh)" >&2; exit 1; }
 done
@@ -232,7 +234,7 @@ if command -v makefs >/dev/null 2>&1 &&
 	    "makefs -t ffs '$S/w.img' '$SRC/small' >/dev/null" ""
 	g_run
 	g_ratio "makefs ffs 20,000 files vs makefs" "ukfs-makefs ffs" \
-	    "makefs ffs" | tee -a "$OUT/results.txt"
+	    "makefs ffs" 1 1 | tee -a "$OUT/results.txt"
 else
 	say "makefs ffs: skipped: no makefs, or ukfs-makefs -t ffs fails:" \
 	    "$(tail -1 "$S/why")"
@@ -281,7 +283,7 @@ if [ -z "$why" ] && ! sh "$TOP/bench/fusecmd.sh" "$BIN/rump_ext2fs" "$IMG" \
 fi
 if [ -z "$why" ]; then
 	F="sh '$TOP/bench/fusecmd.sh'"
-	for w in cat find; do
+	for w in cat find tar; do
 		g_begin fuse$w
 		g_add "rump_ext2fs $w" "" "$F '$BIN/rump_ext2fs' '$IMG' '$MNT' $w" \
 		    "$F '$BIN/rump_ext2fs' '$IMG' '$MNT' verify '$SRC'"
@@ -289,15 +291,119 @@ if [ -z "$why" ]; then
 		    "$F fuse2fs '$IMG' '$MNT' verify '$SRC'"
 		g_run
 		case $w in
-		cat) title="FUSE mount+cat 512 MiB vs fuse2fs" ;;
-		find) title="FUSE mount+find -ls vs fuse2fs" ;;
+		cat) title="FUSE mount+cat 512 MiB vs fuse2fs" tg=1.5 ;;
+		find) title="FUSE mount+find -ls vs fuse2fs" tg="" ;;
+		tar) title="FUSE mount+tar cf 20,000 files vs fuse2fs" tg=1 ;;
 		esac
-		g_ratio "$title" "rump_ext2fs $w" "fuse2fs $w" |
+		g_ratio "$title" "rump_ext2fs $w" "fuse2fs $w" 1 $tg |
 		    tee -a "$OUT/results.txt"
 	done
+	# writing: a fresh empty image for every run
+	RW=$S/rw.img
+	MKRW="rm -f '$RW' && mke2fs -q -F -t ext2 '$RW' 768M"
+	for w in write create; do
+		g_begin fuse$w
+		g_add "rump_ext2fs $w" "$MKRW" \
+		    "$F '$BIN/rump_ext2fs' '$RW' '$MNT' $w '$SRC'" \
+		    "$F '$BIN/rump_ext2fs' '$RW' '$MNT' wverify '$SRC' &&
+		     e2fsck -fn '$RW'"
+		g_add "fuse2fs $w" "$MKRW" "$F fuse2fs '$RW' '$MNT' $w '$SRC'" \
+		    "$F fuse2fs '$RW' '$MNT' wverify '$SRC'"
+		g_run
+		case $w in
+		write) title="FUSE mount+write 512 MiB vs fuse2fs" tg=1 ;;
+		create) title="FUSE mount+create 800 files vs fuse2fs" tg=3 ;;
+		esac
+		g_ratio "$title" "rump_ext2fs $w" "fuse2fs $w" 1 $tg |
+		    tee -a "$OUT/results.txt"
+	done
+	rm -f "$RW"
 else
 	say "FUSE: skipped: $why"
 fi
+
+# --- the other file systems ----------------------------------------------
+# Images from bench/mkdata.sh: FAT32 with /big and /small, FFS and ISO 9660
+# (Rock Ridge) of /small.
+FAT=$D/msdos.img
+FFS=$D/ffs.img
+ISO=$D/small.iso
+FATBYTES=$(stat -c %s "$FAT")
+
+say ""
+say "# msdos: read /big (512 MiB), extract /small, make an image of /small"
+g_begin fatread
+g_add ukfs-cat "" "'$BIN/ukfs-cat' '$FAT' /big >/dev/null" \
+    "'$BIN/ukfs-cat' '$FAT' /big | cmp - '$SRC/big'"
+g_add "cat image" "" "cat '$FAT' >/dev/null" ""
+g_add "mcopy" "" "mcopy -n -i '$FAT' ::big '$S/mbig'" \
+    "mcopy -n -i '$FAT' ::big '$S/mbig' && cmp '$S/mbig' '$SRC/big'"
+g_run
+SCALE=$(awk -v a="$BIGBYTES" -v b="$FATBYTES" 'BEGIN { printf "%.6f", a / b }')
+{
+	g_ratio "msdos read 512 MiB vs cat image/byte" ukfs-cat "cat image" \
+	    "$SCALE" 0.80
+	g_ratio "msdos read 512 MiB vs mcopy" ukfs-cat mcopy 1 1
+} | tee -a "$OUT/results.txt"
+rm -f "$S/mbig"
+
+g_begin fatx
+g_add "ukfs-cp -R" "rm -rf '$X'" "'$BIN/ukfs-cp' -R '$FAT:/small' '$X'" \
+    "'$BIN/ukfs-cp' -R '$FAT:/small' '$X' && diff -r '$X' '$SRC/small'"
+g_add "mcopy -s" "rm -rf '$X' && mkdir '$X'" \
+    "mcopy -s -i '$FAT' ::small '$X'" \
+    "mcopy -s -i '$FAT' ::small '$X' && diff -r '$X/small' '$SRC/small'"
+g_run
+g_ratio "msdos extract 20,000 files vs mcopy -s" "ukfs-cp -R" "mcopy -s" 1 1 |
+    tee -a "$OUT/results.txt"
+rm -rf "$X"
+
+g_begin mkfat
+g_add "ukfs-makefs msdos" "rm -f '$S/w.img'" \
+    "'$BIN/ukfs-makefs' -t msdos -s 256m '$S/w.img' '$SRC/small'" \
+    "'$BIN/ukfs-makefs' -t msdos -s 256m '$S/w.img' '$SRC/small' &&
+     fsck.fat -n '$S/w.img' >/dev/null &&
+     test \$(mdir -/ -b -i '$S/w.img' :: | grep -c '/f[0-9]*\$') -eq 20000"
+g_add "mkfs.fat+mcopy" "rm -f '$S/w.img'" \
+    "mkfs.fat -F 32 -C '$S/w.img' 262144 >/dev/null &&
+     mcopy -s -i '$S/w.img' '$SRC/small' ::" ""
+g_run
+g_ratio "makefs msdos vs mkfs.fat+mcopy -s" "ukfs-makefs msdos" \
+    "mkfs.fat+mcopy" 1 1 | tee -a "$OUT/results.txt"
+rm -f "$S/w.img"
+
+say ""
+say "# ffs: extract /small (20,000 files)"
+g_begin ffsx
+g_add "ukfs-cp -R" "rm -rf '$X'" "'$BIN/ukfs-cp' -R '$FFS:/' '$X'" \
+    "'$BIN/ukfs-cp' -R '$FFS:/' '$X' && diff -r '$X' '$SRC/small'"
+g_add "tsk_recover" "rm -rf '$X' && mkdir '$X'" \
+    "tsk_recover -e '$FFS' '$X' >/dev/null" \
+    "tsk_recover -e '$FFS' '$X' >/dev/null && diff -r '$X' '$SRC/small'"
+g_run
+g_ratio "ffs extract 20,000 files vs tsk_recover" "ukfs-cp -R" \
+    "tsk_recover" 1 1 | tee -a "$OUT/results.txt"
+rm -rf "$X"
+
+say ""
+say "# cd9660: extract /small (20,000 files, Rock Ridge)"
+g_begin isox
+g_add "ukfs-cp -R" "rm -rf '$X'" "'$BIN/ukfs-cp' -R '$ISO:/' '$X'" \
+    "'$BIN/ukfs-cp' -R '$ISO:/' '$X' && diff -r '$X' '$SRC/small'"
+g_add "xorriso" "rm -rf '$X' && mkdir '$X'" \
+    "xorriso -osirrox on -indev '$ISO' -extract / '$X' >/dev/null 2>&1" \
+    "xorriso -osirrox on -indev '$ISO' -extract / '$X' &&
+     diff -r '$X' '$SRC/small'"
+g_add "7zz x" "rm -rf '$X' && mkdir '$X'" \
+    "7zz x -y -o'$X' '$ISO' >/dev/null" \
+    "7zz x -y -o'$X' '$ISO' >/dev/null && diff -r '$X' '$SRC/small'"
+g_run
+{
+	g_ratio "cd9660 extract 20,000 files vs xorriso" "ukfs-cp -R" \
+	    xorriso 1 1
+	g_ratio "cd9660 extract 20,000 files vs 7zz x" "ukfs-cp -R" "7zz x" 1 1
+} | tee -a "$OUT/results.txt"
+rm -rf "$X"
 
 # --- summary --------------------------------------------------------------
 say ""

@@ -8,6 +8,7 @@
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "p2k.h"
@@ -99,6 +100,6 @@ int fb_umount(const char *progname, const char *mountpoint);
 /* fb_opts.c */
 int fb_opts_parse(int argc, char **argv, struct fb_opts *);
 void fb_opts_free(struct fb_opts *);
-void fb_usage(const char *progname);
+void fb_usage(FILE *fp, const char *progname);
 
 #endif /* _FB_H_ */

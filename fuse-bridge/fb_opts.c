@@ -76,10 +76,10 @@ static const char *const fb_ignored[] = {
 };
 
 void
-fb_usage(const char *progname)
+fb_usage(FILE *fp, const char *progname)
 {
-	fprintf(stderr,
-	    "usage: %s [-fd]%s [-o option[,option...]] image mountpoint\n"
+	fprintf(fp,
+	    "Usage: %s [-fd]%s [-o option[,option...]] image mountpoint\n"
 	    "       %s -u mountpoint\n"
 	    "  -f  stay in the foreground        -d  debug (FUSE requests)\n"
 	    "  -u  unmount; return when the daemon has written back and "
@@ -91,9 +91,15 @@ fb_usage(const char *progname)
 	    "  -o attr_timeout=S, entry_timeout=S, negative_timeout=S,\n"
 	    "     sync_interval=S, threads=N, bsdgroups : the daemon's\n"
 	    "  other options go to the file system (e.g. force, uid=, "
-	    "mask=)\n",
+	    "mask=)\n"
+	    "  -h, --help     print this help and exit\n"
+	    "  -V, --version  print the version and exit\n",
 	    progname, strcmp(progname, "rump_fuse") == 0 ? " [-t type]" : "",
 	    progname);
+	if (fp == stdout)
+		printf("\nExit status: 0 on success, 1 on an error.\n"
+		       "Manual: %s(8)\n",
+		    progname);
 }
 
 static int
@@ -248,7 +254,14 @@ fb_opts_parse(int argc, char **argv, struct fb_opts *o)
 	for (i = 0; i < sizeof(fb_progs) / sizeof(fb_progs[0]); i++)
 		if (strcmp(o->fo_progname, fb_progs[i].prog) == 0)
 			o->fo_fstype = fb_progs[i].fstype;
-	while ((c = getopt(argc, argv, "dfho:t:uV")) != -1) {
+	static const struct option longopts[] = {
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+
+	while (
+	    (c = getopt_long(argc, argv, "dfho:t:uV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			o->fo_debug = 1;
@@ -272,10 +285,10 @@ fb_opts_parse(int argc, char **argv, struct fb_opts *o)
 			    UKFS_VERSION, fuse_pkgversion());
 			return 2;
 		case 'h':
-			fb_usage(o->fo_progname);
+			fb_usage(stdout, o->fo_progname);
 			return 2;
 		default:
-			fb_usage(o->fo_progname);
+			fb_usage(stderr, o->fo_progname);
 			return 1;
 		}
 	}
@@ -284,7 +297,7 @@ fb_opts_parse(int argc, char **argv, struct fb_opts *o)
 		return 0;
 	}
 	if (o->fo_unmount || argc - optind != 2) {
-		fb_usage(o->fo_progname);
+		fb_usage(stderr, o->fo_progname);
 		return 1;
 	}
 	o->fo_image = argv[optind];

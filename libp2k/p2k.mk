@@ -10,12 +10,12 @@ $(B)/obj/libp2k/%.o: libp2k/%.c | $(GENHDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(P2K_CFLAGS) -c -o $@ $<
 
-$(LIBP2K): $(LIBP2K_OBJS) $(B)/obj/libukfs/ukfs_conv.o $(LIBUKFS)
+$(LIBP2K): $(LIBP2K_OBJS) $(B)/obj/libukfs/ukfs_conv.o $(LIBUKFS) \
+    libp2k/libp2k.map
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ -Wl,-soname,libp2k.so.$(SOMAJOR) \
-	    -Wl,--no-undefined $(LIBP2K_OBJS) $(B)/obj/libukfs/ukfs_conv.o \
-	    -L$(B)/lib -lukfs -lrump $(LDFLAGS_COMMON) '-Wl,-rpath,$$ORIGIN' \
-	    -lpthread
+	    -Wl,--version-script=libp2k/libp2k.map -Wl,--no-undefined $(LIBP2K_OBJS) $(B)/obj/libukfs/ukfs_conv.o \
+	    -L$(B)/lib -lukfs -lrump $(LDFLAGS_COMMON) $(LIBRPATH) -lpthread
 	ln -sf libp2k.so $(B)/lib/libp2k.so.$(SOMAJOR)
 
 all: $(LIBP2K)

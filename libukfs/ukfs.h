@@ -18,6 +18,11 @@
  *    UTIME_NOW, dev_t from makedev()); the library translates them.
  *  - A struct ukfs may be used by several threads; its operations are
  *    serialised by a mutex.  Different mounts run in parallel.
+ *  - Inside the kernel a thread works on a mount as an lwp of the mount's
+ *    own process, and it stays that lwp after the call returns, so that
+ *    the next call on the same mount costs no switch.  A program that
+ *    calls the rump kernel's interface (rump_sys_*, rump_pub_*) itself
+ *    should do so from threads that make no ukfs_*() calls on mounts.
  *  - File and directory handles belong to the ukfs that made them.
  *    ukfs_release() closes the file handles; close struct ukfs_dir
  *    objects with ukfs_closedir() before it (they are memory too).
@@ -304,6 +309,14 @@ UKFS_API int ukfs_newfs(const char *fstype, const char *image, uint64_t offset,
 UKFS_API int ukfs_fsck(const char *fstype, const char *image, uint64_t offset,
     uint64_t size, const char *options, char *report, size_t len,
     int *nproblems);
+/*
+ * ukfs_fsck, counting apart the problems found (*nfound) and those left
+ * unrepaired (*nleft: all of them without "repair"); fsck(8)'s exit
+ * status follows: 0 none found, 1 all repaired, 4 some left.
+ */
+UKFS_API int ukfs_fsck_ex(const char *fstype, const char *image,
+    uint64_t offset, uint64_t size, const char *options, char *report,
+    size_t len, int *nfound, int *nleft);
 
 /* --- El Torito boot catalogs (cd9660) ----------------------------------- */
 
@@ -366,6 +379,96 @@ struct ukfs_spec {
 UKFS_API int ukfs_spec_parse(
     const char *operand, int flags, struct ukfs_spec *spec);
 UKFS_API void ukfs_spec_free(struct ukfs_spec *spec);
+
+/* --- partitions and image names ------------------------------------------ */
+
+/*
+ * Everywhere an image name is taken it may name part of the image:
+ *   IMAGE@N                   the Nth MBR or GPT partition (MBR logical
+ *                             partitions are 5, 6, ... as on Linux)
+ *   IMAGE%DISKLABEL:x%        partition x of a NetBSD/BSD disklabel (bare,
+ *                             or in a NetBSD MBR partition)
+ *   IMAGE%OFFSET:START,END%   bytes [START, END) of the image
+ * A host file whose whole name is that wins.  Compressed images (gzip,
+ * NetBSD vndcompress) are read as their uncompressed bytes, read-only.
+ */
+struct ukfs_part {
+	unsigned number;  /* N of IMAGE@N; for disklabel entries, the MBR
+	                     partition holding the label (0: bare label) */
+	char letter;      /* a disklabel partition's letter, else '\0' */
+	char scheme[12];  /* "mbr", "gpt", "disklabel" */
+	char type[48];    /* the type as a name ("Linux", "NetBSD FFS", ...) */
+	char typecode[40];/* MBR type byte "0x83", GPT type GUID, fstype */
+	char name[72];    /* GPT partition name (UTF-8) or "" */
+	uint64_t offset;  /* bytes from the start of the image */
+	uint64_t size;    /* bytes */
+	int container;    /* an MBR extended partition (holds others) */
+};
+
+/*
+ * The partitions of an image (MBR with logical partitions, GPT, and
+ * disklabels), in table order: *parts is malloc'ed (free() it), *count
+ * may be 0.  note (when not NULL) gets what the caller should hear about,
+ * such as a damaged primary GPT replaced by its backup, or "".
+ */
+UKFS_API int ukfs_partitions(const char *image, struct ukfs_part **parts,
+    size_t *count, char *note, size_t notelen);
+
+/*
+ * Resolve an image name to the host file and byte window it names;
+ * *host is malloc'ed.  -1 with ukfs_errmsg() on a bad name.
+ */
+UKFS_API int ukfs_resolve(const char *name, char **host, uint64_t *offset,
+    uint64_t *size);
+
+/* "gzip", "vndcompress" or "" (uncompressed) for the named image; NULL on error. */
+UKFS_API const char *ukfs_compression(const char *name);
+
+/*
+ * The bytes of a named image as the file systems see them: a partition
+ * name gives that partition's bytes, a compressed image its uncompressed
+ * bytes.  Read-only.  NULL or -1 with ukfs_errmsg() on error.
+ */
+struct ukfs_raw;
+UKFS_API struct ukfs_raw *ukfs_raw_open(const char *name);
+/* Up to len bytes at off; fewer only at the end; -1 on error. */
+UKFS_API ssize_t ukfs_raw_pread(
+    struct ukfs_raw *r, void *buf, size_t len, uint64_t off);
+UKFS_API int ukfs_raw_size(struct ukfs_raw *r, uint64_t *sizep);
+UKFS_API void ukfs_raw_close(struct ukfs_raw *r);
+
+/*
+ * What a file system's superblock (boot sector, volume descriptor) says,
+ * read without mounting, as dumpe2fs -h, dumpfs, fsstat and isoinfo -d
+ * show it: named fields in on-disk order, and for ext2 block groups and
+ * ffs cylinder groups one row of fields per group.  A value is text;
+ * number is set when it is a decimal number (JSON prints it bare).
+ */
+struct ukfs_info_field {
+	char key[40];
+	char *value;
+	int number;
+};
+
+struct ukfs_fsinfo {
+	struct ukfs_info_field *fields;
+	size_t nfields, capfields;
+	const char *group_kind; /* "block group", "cylinder group" or NULL */
+	/* row r, field k: groups[r * per_group + k] */
+	struct ukfs_info_field *groups;
+	size_t ngroups, per_group;
+	size_t ngfields, capgfields;
+	int nomem; /* set while filling when memory ran out */
+};
+
+/*
+ * Fill *fi for the file system of type fstype (NULL: detected) at offset
+ * in the named image.  Damaged fields give -1 with EUCLEAN and
+ * ukfs_errmsg(); free with ukfs_fsinfo_free() either way.
+ */
+UKFS_API int ukfs_fsinfo(const char *image, uint64_t offset,
+    const char *fstype, struct ukfs_fsinfo *fi);
+UKFS_API void ukfs_fsinfo_free(struct ukfs_fsinfo *fi);
 
 #ifdef __cplusplus
 }

@@ -10,10 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ukfs_img.h"
 #include "ukfs_int.h"
 
 struct probe_io {
-	int fd;
+	struct ukfs_himg *h;
 	uint64_t base;
 };
 
@@ -21,10 +22,7 @@ struct probe_io {
 static int
 rd(const struct probe_io *io, uint64_t off, void *buf, size_t len)
 {
-	ssize_t n;
-
-	n = pread(io->fd, buf, len, (off_t)(io->base + off));
-	return n == (ssize_t)len ? 0 : -1;
+	return ukfs_himg_read(io->h, io->base + off, buf, len);
 }
 
 static uint32_t
@@ -96,15 +94,29 @@ probe_ffs(const struct probe_io *io)
 
 #define LFS_MAGIC 0x00070162
 
-/* NetBSD LFS: dlfs_magic is the first word of the superblock at 8192. */
+/*
+ * NetBSD LFS: dlfs_magic is the first word of the superblock at 8192,
+ * then dlfs_version (1 or 2) and, at +20, a power-of-two dlfs_bsize.
+ */
 static int
 probe_lfs(const struct probe_io *io)
 {
-	unsigned char m[4];
+	unsigned char sb[24];
+	uint32_t (*get)(const unsigned char *);
+	uint32_t bsize, version;
 
-	if (rd(io, 8192, m, 4) == -1)
+	if (rd(io, 8192, sb, sizeof(sb)) == -1)
 		return 0;
-	return le32(m) == LFS_MAGIC || be32(m) == LFS_MAGIC;
+	if (le32(sb) == LFS_MAGIC)
+		get = le32;
+	else if (be32(sb) == LFS_MAGIC)
+		get = be32;
+	else
+		return 0;
+	version = get(sb + 4);
+	bsize = get(sb + 20);
+	return (version == 1 || version == 2) && pow2(bsize) &&
+	    bsize >= 512 && bsize <= 65536;
 }
 
 /*
@@ -156,6 +168,7 @@ int
 ukfs_detect(const char *image, uint64_t offset, char *type, size_t len)
 {
 	struct probe_io io;
+	struct ukfs_where w;
 	char found[128];
 	size_t i, nfound = 0, first = 0;
 
@@ -164,12 +177,14 @@ ukfs_detect(const char *image, uint64_t offset, char *type, size_t len)
 		ukfs_seterr(EINVAL, "ukfs_detect: bad arguments");
 		return -1;
 	}
-	io.fd = open(image, O_RDONLY | O_CLOEXEC);
-	if (io.fd == -1) {
-		ukfs_seterr(errno, "%s: %s", image, strerror(errno));
+	if (ukfs_where(image, offset, 0, &w) == -1)
+		return -1;
+	if (ukfs_himg_open(w.host, &io.h) == -1) {
+		ukfs_where_free(&w);
 		return -1;
 	}
-	io.base = offset;
+	io.base = w.offset;
+	ukfs_where_free(&w);
 	found[0] = '\0';
 	for (i = 0; i < NPROBES; i++) {
 		if (!probes[i].probe(&io))
@@ -179,7 +194,7 @@ ukfs_detect(const char *image, uint64_t offset, char *type, size_t len)
 		snprintf(found + strlen(found), sizeof(found) - strlen(found),
 		    "%s%s", nfound > 1 ? ", " : "", probes[i].name);
 	}
-	close(io.fd);
+	ukfs_himg_close(io.h);
 	if (nfound == 0) {
 		ukfs_seterr(ENODEV,
 		    "%s: no known file system found (tried "

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ukfs_img.h"
 #include "ukfs_int.h"
 
 #define ISO_SECTOR   2048
@@ -78,13 +79,12 @@ corrupt(const char *image, const char *fmt, ...)
 
 /* Read len bytes at off or fail with a message: short means damaged. */
 static int
-rdat(int fd, const char *image, uint64_t off, void *buf, size_t len)
+rdat(struct ukfs_himg *fd, const char *image, uint64_t off, void *buf,
+    size_t len)
 {
-	ssize_t n = pread(fd, buf, len, (off_t)off);
-
-	if (n == (ssize_t)len)
+	if (ukfs_himg_read(fd, off, buf, len) == 0)
 		return 0;
-	if (n == -1)
+	if (errno != EIO)
 		ukfs_seterr(errno, "%s: %s", image, strerror(errno));
 	else
 		ukfs_seterr(EUCLEAN, "%s: short read at byte %llu", image,
@@ -98,7 +98,8 @@ rdat(int fd, const char *image, uint64_t off, void *buf, size_t len)
  */
 static int
 find_catalog(
-    int fd, const char *image, uint64_t base, uint64_t end, uint32_t *sector)
+    struct ukfs_himg *fd, const char *image, uint64_t base, uint64_t end,
+    uint32_t *sector)
 {
 	unsigned char vd[ISO_SECTOR];
 	uint64_t off;
@@ -135,7 +136,8 @@ find_catalog(
 /* Read the catalog: up to ET_MAXSECT sectors, as many as the image has. */
 static int
 read_catalog(
-    int fd, struct catwalk *cw, uint64_t base, uint64_t end, uint32_t sector)
+    struct ukfs_himg *fd, struct catwalk *cw, uint64_t base, uint64_t end,
+    uint32_t sector)
 {
 	uint64_t off = base + (uint64_t)sector * ISO_SECTOR;
 	uint64_t len = (uint64_t)ET_MAXSECT * ISO_SECTOR;
@@ -276,7 +278,7 @@ walk_sections(struct catwalk *cw, struct ukfs_boot_entry *ents, size_t *n)
 }
 
 static int
-walk_catalog(int fd, const char *image, uint64_t base, uint64_t end,
+walk_catalog(struct ukfs_himg *fd, const char *image, uint64_t base, uint64_t end,
     uint32_t sector, struct ukfs_boot_entry *ents, size_t *n)
 {
 	struct catwalk cw;
@@ -301,9 +303,11 @@ ukfs_eltorito(const char *image, uint64_t offset, uint32_t *catalog,
 {
 	struct ukfs_boot_entry *ents;
 	uint32_t sector;
-	off_t end;
+	struct ukfs_himg *fd;
+	struct ukfs_where w;
+	uint64_t end;
 	size_t n = 0;
-	int fd, rv;
+	int rv;
 
 	ukfs_clearerr();
 	if (image == NULL || entries == NULL || count == NULL) {
@@ -314,16 +318,23 @@ ukfs_eltorito(const char *image, uint64_t offset, uint32_t *catalog,
 	*count = 0;
 	if (catalog != NULL)
 		*catalog = 0;
-	fd = open(image, O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		ukfs_seterr(errno, "%s: %s", image, strerror(errno));
+	if (ukfs_where(image, offset, 0, &w) == -1)
 		return -1;
+	offset = w.offset;
+	rv = ukfs_himg_open(w.host, &fd);
+	if (rv == 0 && w.size != 0) {
+		end = w.offset + w.size;
+	} else if (rv == 0 && ukfs_himg_size(fd, &end) == -1) {
+		ukfs_himg_close(fd);
+		rv = -1;
 	}
-	end = lseek(fd, 0, SEEK_END);
-	if (end == -1 || (uint64_t)end < offset) {
-		ukfs_seterr(end == -1 ? errno : EINVAL,
-		    "%s: offset past the end of the image", image);
-		close(fd);
+	ukfs_where_free(&w);
+	if (rv == -1)
+		return -1;
+	if (end < offset) {
+		ukfs_seterr(EINVAL, "%s: offset past the end of the image",
+		    image);
+		ukfs_himg_close(fd);
 		return -1;
 	}
 	rv = find_catalog(fd, image, offset, (uint64_t)end, &sector);
@@ -342,6 +353,6 @@ ukfs_eltorito(const char *image, uint64_t offset, uint32_t *catalog,
 		if (catalog != NULL)
 			*catalog = sector;
 	}
-	close(fd);
+	ukfs_himg_close(fd);
 	return rv;
 }

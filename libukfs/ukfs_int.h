@@ -26,6 +26,7 @@ struct ukfs {
 	int u_force; /* UKFS_FORCE given */
 	char u_fstype[UKFS_TYPELEN];
 	char *u_image;
+	char *u_host; /* the host file of u_image (without partition suffix) */
 	char u_dev[32]; /* /dev/ukfsN */
 	char u_mnt[32]; /* /ukfs/N */
 };

@@ -8,14 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ukfs_img.h"
 #include "ukfs_int.h"
 
 #define UFS2_MAGIC 0x19540119
 
 static int
-rd(int fd, uint64_t off, void *buf, size_t len)
+rd(struct ukfs_himg *fd, uint64_t off, void *buf, size_t len)
 {
-	return pread(fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : -1;
+	return ukfs_himg_read(fd, off, buf, len);
 }
 
 /* Copy a fixed-size field, stopping at NUL and dropping trailing blanks. */
@@ -32,7 +33,7 @@ field(char *out, size_t len, const unsigned char *p, size_t n)
 }
 
 static int
-label_ext2fs(int fd, uint64_t base, char *buf, size_t len)
+label_ext2fs(struct ukfs_himg *fd, uint64_t base, char *buf, size_t len)
 {
 	unsigned char name[16];
 
@@ -44,7 +45,7 @@ label_ext2fs(int fd, uint64_t base, char *buf, size_t len)
 
 /* The label in the boot sector's extended BPB (FAT12/16 or FAT32). */
 static int
-label_msdos(int fd, uint64_t base, char *buf, size_t len)
+label_msdos(struct ukfs_himg *fd, uint64_t base, char *buf, size_t len)
 {
 	unsigned char bs[512];
 	size_t sig;
@@ -61,7 +62,7 @@ label_msdos(int fd, uint64_t base, char *buf, size_t len)
 }
 
 static int
-label_cd9660(int fd, uint64_t base, char *buf, size_t len)
+label_cd9660(struct ukfs_himg *fd, uint64_t base, char *buf, size_t len)
 {
 	unsigned char id[32];
 
@@ -73,7 +74,7 @@ label_cd9660(int fd, uint64_t base, char *buf, size_t len)
 
 /* UFS2 keeps fs_volname at 680 in the superblock; UFS1 has no label. */
 static int
-label_ffs(int fd, uint64_t base, char *buf, size_t len)
+label_ffs(struct ukfs_himg *fd, uint64_t base, char *buf, size_t len)
 {
 	static const uint64_t where[] = {65536, 8192};
 	unsigned char m[4], name[32];
@@ -102,7 +103,9 @@ ukfs_label(const char *image, uint64_t offset, const char *fstype, char *buf,
     size_t len)
 {
 	const char *type;
-	int fd, rv = 0;
+	struct ukfs_himg *fd;
+	struct ukfs_where w;
+	int rv = 0;
 
 	ukfs_clearerr();
 	if (image == NULL || buf == NULL || len == 0) {
@@ -113,11 +116,13 @@ ukfs_label(const char *image, uint64_t offset, const char *fstype, char *buf,
 	type = ukfs_canon_fstype(fstype);
 	if (type == NULL)
 		return 0;
-	fd = open(image, O_RDONLY | O_CLOEXEC);
-	if (fd == -1) {
-		ukfs_seterr(errno, "%s: %s", image, strerror(errno));
+	if (ukfs_where(image, offset, 0, &w) == -1)
 		return -1;
-	}
+	offset = w.offset;
+	rv = ukfs_himg_open(w.host, &fd);
+	ukfs_where_free(&w);
+	if (rv == -1)
+		return -1;
 	if (strcmp(type, "ext2fs") == 0)
 		rv = label_ext2fs(fd, offset, buf, len);
 	else if (strcmp(type, "msdos") == 0)
@@ -126,7 +131,7 @@ ukfs_label(const char *image, uint64_t offset, const char *fstype, char *buf,
 		rv = label_cd9660(fd, offset, buf, len);
 	else if (strcmp(type, "ffs") == 0)
 		rv = label_ffs(fd, offset, buf, len);
-	close(fd);
+	ukfs_himg_close(fd);
 	if (rv == -1) {
 		buf[0] = '\0';
 		ukfs_seterr(EIO, "%s: cannot read the label", image);

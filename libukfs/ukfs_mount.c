@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../rumpuser/rumpuser_cimg.h"
+#include "ukfs_img.h"
 #include "ukfs_int.h"
 
 #ifndef RUMP_RFCFDG
@@ -51,13 +53,36 @@ ukfs_check(const struct ukfs *u, const char *path)
 int
 ukfs_open_image(const char *image, uint64_t offset, int rdonly, int flags)
 {
+	struct rumpuser_cimg *c;
 	struct stat st;
-	int fd, error;
+	int fd, error, compressed = 0;
 
-	fd = open(image, (rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	fd = open(image, O_RDONLY | O_CLOEXEC);
 	if (fd == -1) {
 		ukfs_seterr(errno, "%s: %s", image, strerror(errno));
 		return -1;
+	}
+	/* a compressed image: read-only, and its offsets are uncompressed */
+	if (rumpuser_cimg_open(fd, &c) == 0 && c != NULL) {
+		const char *kind = rumpuser_cimg_kind(c);
+
+		rumpuser_cimg_close(c);
+		if (!rdonly) {
+			close(fd);
+			ukfs_seterr(EROFS,
+			    "%s: a %s-compressed image is read-only", image,
+			    kind);
+			return -1;
+		}
+		compressed = 1;
+	}
+	if (!rdonly) {
+		close(fd);
+		fd = open(image, O_RDWR | O_CLOEXEC);
+		if (fd == -1) {
+			ukfs_seterr(errno, "%s: %s", image, strerror(errno));
+			return -1;
+		}
 	}
 	if (fstat(fd, &st) == -1 ||
 	    (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
@@ -66,7 +91,9 @@ ukfs_open_image(const char *image, uint64_t offset, int rdonly, int flags)
 		    EINVAL, "%s: not a regular file or block device", image);
 		return -1;
 	}
-	if (S_ISREG(st.st_mode) && offset >= (uint64_t)st.st_size) {
+	/* (a compressed image's offsets are checked by the kernel) */
+	if (S_ISREG(st.st_mode) && !compressed &&
+	    offset >= (uint64_t)st.st_size) {
 		close(fd);
 		ukfs_seterr(EINVAL,
 		    "%s: offset %" PRIu64 " is beyond the end of the image",
@@ -190,9 +217,9 @@ attach(struct ukfs *u, uint64_t offset, uint64_t size, const char *options)
 	struct rump_diskfs_args args;
 	int error;
 
-	error = puberr(rump_pub_etfs_register(u->u_dev, u->u_image,
+	error = puberr(rump_pub_etfs_register(u->u_dev, u->u_host,
 	    RUMP_ETFS_BLK, offset, size ? size : RUMP_ETFS_SIZE_ENDOFF,
-	    u->u_rdonly ? RUMP_ETFS_RDONLY : 0));
+	    (u->u_rdonly ? RUMP_ETFS_RDONLY : 0) | RUMP_ETFS_DECOMPRESS));
 	if (error != 0) {
 		ukfs_seterr(error, "%s: cannot attach the image: %s",
 		    u->u_image, strerror(error));
@@ -315,6 +342,7 @@ free_ukfs(struct ukfs *u)
 		close(u->u_imgfd); /* drops the lock */
 	pthread_mutex_destroy(&u->u_lock);
 	free(u->u_image);
+	free(u->u_host);
 	free(u);
 }
 
@@ -322,6 +350,7 @@ struct ukfs *
 ukfs_mount(const char *fstype, const char *image, uint64_t offset,
     uint64_t size, int flags, const char *options, int *errorp)
 {
+	struct ukfs_where w;
 	struct ukfs *u;
 	char *opts = NULL;
 	int error;
@@ -343,10 +372,15 @@ ukfs_mount(const char *fstype, const char *image, uint64_t offset,
 	u->u_rdonly = !(flags & UKFS_RDWR);
 	u->u_force = (flags & UKFS_FORCE) != 0;
 	pthread_mutex_init(&u->u_lock, NULL);
-	if (ukfs_choose_type(
-	        image, fstype, offset, u->u_fstype, sizeof(u->u_fstype)) == -1)
+	if (ukfs_where(image, offset, size, &w) == -1)
 		goto fail_free;
-	u->u_imgfd = ukfs_open_image(image, offset, u->u_rdonly, flags);
+	u->u_host = w.host;
+	offset = w.offset;
+	size = w.size;
+	if (ukfs_choose_type(u->u_host, fstype, offset, u->u_fstype,
+	        sizeof(u->u_fstype)) == -1)
+		goto fail_free;
+	u->u_imgfd = ukfs_open_image(u->u_host, offset, u->u_rdonly, flags);
 	if (u->u_imgfd == -1 || mount_options(u, options, &opts) == -1)
 		goto fail_free;
 	ukfs_kernel_lock();

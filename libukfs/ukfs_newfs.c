@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ukfs_img.h"
 #include "ukfs_int.h"
 
 /* rump_pub_* return an errno value; some return -1 and set errno. */
@@ -30,6 +31,7 @@ static int
 offline_begin(struct offline *o, const char *fstype, const char *image,
     uint64_t offset, uint64_t size, int rdonly)
 {
+	struct ukfs_where w;
 	int error;
 
 	ukfs_clearerr();
@@ -37,18 +39,22 @@ offline_begin(struct offline *o, const char *fstype, const char *image,
 		ukfs_seterr(EINVAL, "no image given");
 		return -1;
 	}
-	if (ukfs_init() == -1 ||
-	    ukfs_choose_type(image, fstype, offset, o->type, sizeof(o->type)) ==
-	        -1)
+	if (ukfs_init() == -1 || ukfs_where(image, offset, size, &w) == -1)
 		return -1;
-	o->fd = ukfs_open_image(image, offset, rdonly, 0);
-	if (o->fd == -1)
+	offset = w.offset;
+	size = w.size;
+	if (ukfs_choose_type(w.host, fstype, offset, o->type,
+	        sizeof(o->type)) == -1 ||
+	    (o->fd = ukfs_open_image(w.host, offset, rdonly, 0)) == -1) {
+		ukfs_where_free(&w);
 		return -1;
+	}
 	ukfs_kernel_lock();
 	snprintf(o->dev, sizeof(o->dev), "/dev/ukfs%u", ukfs_next_index());
-	error = puberr(rump_pub_etfs_register(o->dev, image, RUMP_ETFS_BLK,
+	error = puberr(rump_pub_etfs_register(o->dev, w.host, RUMP_ETFS_BLK,
 	    offset, size ? size : RUMP_ETFS_SIZE_ENDOFF,
-	    rdonly ? RUMP_ETFS_RDONLY : 0));
+	    (rdonly ? RUMP_ETFS_RDONLY : 0) | RUMP_ETFS_DECOMPRESS));
+	ukfs_where_free(&w);
 	if (error != 0) {
 		ukfs_kernel_unlock();
 		close(o->fd);
@@ -96,25 +102,27 @@ ukfs_newfs(const char *fstype, const char *image, uint64_t offset,
 }
 
 int
-ukfs_fsck(const char *fstype, const char *image, uint64_t offset, uint64_t size,
-    const char *options, char *report, size_t len, int *nproblems)
+ukfs_fsck_ex(const char *fstype, const char *image, uint64_t offset,
+    uint64_t size, const char *options, char *report, size_t len, int *nfound,
+    int *nleft)
 {
 	struct offline o;
 	int error, repair;
 
-	if (report == NULL || len == 0 || nproblems == NULL) {
+	if (report == NULL || len == 0 || nfound == NULL || nleft == NULL) {
 		ukfs_clearerr();
 		ukfs_seterr(
 		    EINVAL, "%s: no room for the report", image ? image : "");
 		return -1;
 	}
 	report[0] = '\0';
-	*nproblems = 0;
+	*nfound = *nleft = 0;
 	repair = options != NULL && strstr(options, "repair") != NULL;
 	if (offline_begin(&o, fstype, image, offset, size, !repair) == -1)
 		return -1;
 	error = puberr(
-	    rump_pub_vfs_fsck(o.type, o.dev, options, report, len, nproblems));
+	    rump_pub_vfs_fsckr(
+	        o.type, o.dev, options, report, len, nfound, nleft));
 	offline_end(&o);
 	report[len - 1] = '\0';
 	if (error == EOPNOTSUPP)
@@ -125,4 +133,14 @@ ukfs_fsck(const char *fstype, const char *image, uint64_t offset, uint64_t size,
 		ukfs_seterr(error, "%s: cannot check the %s file system: %s",
 		    image, o.type, strerror(error));
 	return error ? -1 : 0;
+}
+
+int
+ukfs_fsck(const char *fstype, const char *image, uint64_t offset, uint64_t size,
+    const char *options, char *report, size_t len, int *nproblems)
+{
+	int nleft;
+
+	return ukfs_fsck_ex(fstype, image, offset, size, options, report, len,
+	    nproblems, &nleft);
 }

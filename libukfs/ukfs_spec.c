@@ -9,15 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ukfs_img.h"
 #include "ukfs_int.h"
 
+/* An existing image, possibly with a partition suffix (ukfs_where.c). */
 static int
 is_image(const char *path)
 {
-	struct stat st;
-
-	return stat(path, &st) == 0 &&
-	    (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode));
+	return ukfs_name_exists(path);
 }
 
 /*

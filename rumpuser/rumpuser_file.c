@@ -11,10 +11,79 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <rump/rumpuser.h>
+
+#include "rumpuser_cimg.h"
+
+/*
+ * Compressed images open as read-only devices whose bytes are the
+ * uncompressed ones: the descriptor stays the host's, and this table says
+ * which descriptors go through a decoder.
+ */
+static pthread_mutex_t cimg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rumpuser_cimg **cimgs;
+static int ncimgs;
+
+static struct rumpuser_cimg *
+cimg_of(int fd)
+{
+	struct rumpuser_cimg *c = NULL;
+
+	pthread_mutex_lock(&cimg_lock);
+	if (fd >= 0 && fd < ncimgs)
+		c = cimgs[fd];
+	pthread_mutex_unlock(&cimg_lock);
+	return c;
+}
+
+static int
+cimg_set(int fd, struct rumpuser_cimg *c)
+{
+	struct rumpuser_cimg **t;
+	int n, i;
+
+	pthread_mutex_lock(&cimg_lock);
+	if (fd >= ncimgs) {
+		n = fd + 16;
+		t = realloc(cimgs, (size_t)n * sizeof(*t));
+		if (t == NULL) {
+			pthread_mutex_unlock(&cimg_lock);
+			return ENOMEM;
+		}
+		for (i = ncimgs; i < n; i++)
+			t[i] = NULL;
+		cimgs = t;
+		ncimgs = n;
+	}
+	cimgs[fd] = c;
+	pthread_mutex_unlock(&cimg_lock);
+	return 0;
+}
+
+/* After the host open: a compressed image is read-only, never locked. */
+static int
+cimg_attach(int fd, int rdwr)
+{
+	struct rumpuser_cimg *c;
+	int error;
+
+	error = rumpuser_cimg_open(fd, &c);
+	if (error || c == NULL)
+		return error;
+	if (rdwr) {
+		rumpuser_cimg_close(c);
+		return EROFS;
+	}
+	error = cimg_set(fd, c);
+	if (error)
+		rumpuser_cimg_close(c);
+	return error;
+}
 
 int
 rumpuser_open(const char *path, int flags, int *fdp)
@@ -39,6 +108,14 @@ rumpuser_open(const char *path, int flags, int *fdp)
 	while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return errno;
+	if (flags & RUMPUSER_OPEN_DECOMPRESS) {
+		int error = cimg_attach(fd, oflags == O_RDWR);
+
+		if (error) {
+			close(fd);
+			return error;
+		}
+	}
 
 	if (flags & RUMPUSER_OPEN_LOCK) {
 		int rv;
@@ -49,7 +126,7 @@ rumpuser_open(const char *path, int flags, int *fdp)
 		if (rv == -1) {
 			int error = errno == EWOULDBLOCK ? EBUSY : errno;
 
-			close(fd);
+			rumpuser_close(fd);
 			return error;
 		}
 	}
@@ -60,6 +137,12 @@ rumpuser_open(const char *path, int flags, int *fdp)
 int
 rumpuser_close(int fd)
 {
+	struct rumpuser_cimg *c = cimg_of(fd);
+
+	if (c != NULL) {
+		cimg_set(fd, NULL);
+		rumpuser_cimg_close(c);
+	}
 	/* Linux releases the descriptor even when close reports EINTR. */
 	if (close(fd) == -1 && errno != EINTR)
 		return errno;
@@ -69,9 +152,12 @@ rumpuser_close(int fd)
 int
 rumpuser_getfilesize(int fd, uint64_t *sizep)
 {
+	struct rumpuser_cimg *c = cimg_of(fd);
 	struct stat sb;
 	off_t end;
 
+	if (c != NULL)
+		return rumpuser_cimg_size(c, sizep);
 	if (fstat(fd, &sb) == -1)
 		return errno;
 	if (S_ISREG(sb.st_mode)) {
@@ -97,10 +183,13 @@ rumpuser_getfilesize(int fd, uint64_t *sizep)
 int
 rumpuser_pread(int fd, void *buf, size_t len, int64_t off, size_t *done)
 {
+	struct rumpuser_cimg *c = cimg_of(fd);
 	char *p = buf;
 	size_t got = 0;
 	int error = 0;
 
+	if (c != NULL)
+		return rumpuser_cimg_pread(c, buf, len, (uint64_t)off, done);
 	while (got < len) {
 		ssize_t n = pread(fd, p + got, len - got, (off_t)(off + got));
 
@@ -125,6 +214,10 @@ rumpuser_pwrite(int fd, const void *buf, size_t len, int64_t off, size_t *done)
 	size_t put = 0;
 	int error = 0;
 
+	if (cimg_of(fd) != NULL) {
+		*done = 0;
+		return EROFS; /* compressed images are read-only */
+	}
 	while (put < len) {
 		ssize_t n = pwrite(fd, p + put, len - put, (off_t)(off + put));
 

@@ -27,8 +27,11 @@ rump_etfs_register(const char *key, const char *hostpath,
 
 	if (ftype != RUMP_ETFS_BLK || key == NULL || key[0] != '/')
 		return EINVAL;
-	error = rumpuser_open(hostpath, (flags & RUMP_ETFS_RDONLY) ?
-	    RUMPUSER_OPEN_RDONLY : RUMPUSER_OPEN_RDWR, &fd);
+	error = rumpuser_open(hostpath,
+	    ((flags & RUMP_ETFS_RDONLY) ? RUMPUSER_OPEN_RDONLY :
+	                                  RUMPUSER_OPEN_RDWR) |
+	        ((flags & RUMP_ETFS_DECOMPRESS) ? RUMPUSER_OPEN_DECOMPRESS : 0),
+	    &fd);
 	if (error)
 		return error;
 	error = rumpuser_getfilesize(fd, &hostsize);
@@ -114,6 +117,85 @@ etfs_release(struct etfs_dev *ed)
 	kmem_free(ed, sizeof(*ed));
 }
 
+#define PLUG_MAX ((size_t)1 << 20) /* bytes gathered into one write */
+
+static _Thread_local struct {
+	bool on;
+	struct etfs_dev *ed; /* the device of the pending bytes */
+	uint64_t off;        /* their device offset */
+	size_t len;
+	char *buf;           /* PLUG_MAX bytes while plugged, or NULL */
+	int error;
+} plug;
+
+static int
+plug_flush(void)
+{
+	size_t done = 0;
+	int error;
+
+	if (plug.len == 0)
+		return 0;
+	rump_unschedule_cpu();
+	error = rumpuser_pwrite(plug.ed->ed_fd, plug.buf, plug.len,
+	    (int64_t)(plug.ed->ed_begin + plug.off), &done);
+	rump_schedule_cpu();
+	if (error == 0 && done < plug.len)
+		error = EIO;
+	if (error != 0 && plug.error == 0)
+		plug.error = error;
+	plug.len = 0;
+	return error;
+}
+
+void
+etfs_plug(void)
+{
+	KASSERT(!plug.on);
+	plug.on = true;
+	plug.len = 0;
+	plug.error = 0;
+}
+
+int
+etfs_unplug(void)
+{
+	int error;
+
+	if (!plug.on)
+		return 0;
+	plug_flush();
+	plug.on = false;
+	if (plug.buf != NULL) {
+		kmem_free(plug.buf, PLUG_MAX);
+		plug.buf = NULL;
+	}
+	error = plug.error;
+	plug.error = 0;
+	return error;
+}
+
+/* Take a checked write of len bytes at off while plugged; false: not. */
+static bool
+plug_add(struct etfs_dev *ed, const void *data, uint64_t off, uint64_t len)
+{
+	if (plug.len > 0 &&
+	    (plug.ed != ed || plug.off + plug.len != off ||
+		plug.len + len > PLUG_MAX))
+		plug_flush();
+	if (len > PLUG_MAX)
+		return false;
+	if (plug.buf == NULL)
+		plug.buf = kmem_alloc(PLUG_MAX, KM_SLEEP);
+	if (plug.len == 0) {
+		plug.ed = ed;
+		plug.off = off;
+	}
+	memcpy(plug.buf + plug.len, data, (size_t)len);
+	plug.len += (size_t)len;
+	return true;
+}
+
 void
 etfs_strategy(struct etfs_dev *ed, struct buf *bp)
 {
@@ -133,6 +215,16 @@ etfs_strategy(struct etfs_dev *ed, struct buf *bp)
 	if (!(bp->b_flags & B_READ) && (ed->ed_flags & RUMP_ETFS_RDONLY)) {
 		error = EROFS;
 		goto out;
+	}
+	if (plug.on) {
+		if (!(bp->b_flags & B_READ) && len == bp->b_bcount &&
+		    plug_add(ed, bp->b_data, off, len)) {
+			ed->ed_writes++;
+			done = (size_t)len;
+			error = 0;
+			goto out;
+		}
+		plug_flush(); /* a read sees what was written before it */
 	}
 	/* Host I/O may block: give the virtual CPU to others meanwhile. */
 	rump_unschedule_cpu();
@@ -164,6 +256,8 @@ etfs_sync(struct etfs_dev *ed)
 
 	if (ed->ed_flags & RUMP_ETFS_RDONLY)
 		return 0;
+	if (plug.on && plug.ed == ed)
+		plug_flush();
 	rump_unschedule_cpu();
 	error = rumpuser_fsync(ed->ed_fd);
 	rump_schedule_cpu();

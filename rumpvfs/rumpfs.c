@@ -558,9 +558,9 @@ rumpfs_setattr(void *v)
 		rn->rn_uid = va->va_uid;
 	if (va->va_gid != (gid_t)VNOVAL)
 		rn->rn_gid = va->va_gid;
-	if (va->va_atime.tv_sec != VNOVAL)
+	if (VATTR_TIMESET(&va->va_atime))
 		rn->rn_atime = va->va_atime;
-	if (va->va_mtime.tv_sec != VNOVAL)
+	if (VATTR_TIMESET(&va->va_mtime))
 		rn->rn_mtime = va->va_mtime;
 	rn_touch(rn, false);
 	return 0;

@@ -58,7 +58,7 @@ setattr_checked(struct vnode *vp, struct vattr *va, kauth_cred_t cred)
 		if (vp->v_type != VREG)
 			return EINVAL;
 	}
-	if (va->va_atime.tv_sec != VNOVAL || va->va_mtime.tv_sec != VNOVAL) {
+	if (VATTR_TIMESET(&va->va_atime) || VATTR_TIMESET(&va->va_mtime)) {
 		if (va->va_vaflags & VA_UTIMES_NULL) {
 			if (!root && !owner &&
 			    VOP_ACCESS(vp, VWRITE, cred) != 0)

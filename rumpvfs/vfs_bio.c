@@ -42,12 +42,16 @@
 #include "sys/uio.h" /* vnode.h uses enum uio_rw */
 #include "sys/vnode.h"
 
+#include "sys/etfs.h"
 #include "rumpvfs_if_priv.h"
 
 #define BUFCACHE_DEFAULT_MB 64
 #define BUFCACHE_MINMEM     ((size_t)4 << 20)
 #define BUFHASH_MINSIZE     1024
 #define BUFHASH_MAXSIZE     ((size_t)1 << 24)
+/* Write clustering: a file's run of dirty blocks written in one go. */
+#define CLUSTER_MAXBUFS  256
+#define CLUSTER_MAXBYTES ((size_t)1 << 20)
 /* Larger than any block a file system uses; bigger requests are damage. */
 #define BUF_MAXSIZE (1 << 24)
 
@@ -330,6 +334,125 @@ buf_writeout_locked(struct buf *bp)
 	return error;
 }
 
+/* May nb go with bp in one write: an idle dirty data block of its size? */
+static bool
+buf_runmate_locked(const struct buf *bp, const struct buf *nb)
+{
+	return nb != NULL &&
+	    (CB(nb)->cb_state & (CB_BUSY | CB_DIRTY)) == CB_DIRTY &&
+	    nb->b_bcount == bp->b_bcount && !(nb->b_flags & B_META);
+}
+
+/* File data: what may go to the device gathered with other blocks. */
+static bool
+buf_clusterable(const struct buf *bp)
+{
+	return bp->b_vp->v_type == VREG && !(bp->b_flags & B_META) &&
+	    bp->b_lblkno >= 0 && bp->b_bcount > 0 &&
+	    bp->b_bcount <= CLUSTER_MAXBYTES / 2;
+}
+
+/*
+ * Take the idle dirty blocks of bp's file that make one run with bp (a
+ * taken dirty buffer) into run[], in block order: from where the run
+ * starts, so that a flush writes it whole; max buffers at most.  Only
+ * file data: a file's strategy may read metadata blocks through the
+ * cache, which must not be among the buffers we hold.  Returns the
+ * count (at least 1: bp itself).
+ */
+static size_t
+buf_gather_locked(struct buf *bp, struct buf **run, size_t max)
+{
+	struct vnode *vp = bp->b_vp;
+	daddr_t first = bp->b_lblkno, lbn;
+	struct buf *nb;
+	size_t n = 0;
+
+	run[0] = bp;
+	if (!buf_clusterable(bp) || max <= 1)
+		return 1;
+	while (first > 0 && (size_t)(bp->b_lblkno - first) + 1 < max &&
+	    buf_runmate_locked(bp, bufhash_lookup_locked(vp, first - 1)))
+		first--;
+	for (lbn = first; n < max; lbn++) {
+		if (lbn == bp->b_lblkno) {
+			run[n++] = bp;
+			continue;
+		}
+		nb = bufhash_lookup_locked(vp, lbn);
+		if (!buf_runmate_locked(bp, nb)) {
+			KASSERT(lbn > bp->b_lblkno); /* checked just above */
+			break;
+		}
+		buf_take_locked(nb);
+		run[n++] = nb;
+	}
+	return n;
+}
+
+/*
+ * A dirty victim's write takes along its file's run and then the next
+ * dirty victims' runs (files written one after another sit one after
+ * another on the device), up to the cluster limits.
+ */
+static size_t
+buf_gather_victims_locked(struct buf *bp, struct buf **run)
+{
+	size_t n, i, bytes = 0;
+	struct buf *nb;
+
+	n = buf_gather_locked(bp, run,
+	    MIN(CLUSTER_MAXBUFS,
+		CLUSTER_MAXBYTES / MAX(bp->b_bcount, (size_t)1)));
+	if (!buf_clusterable(bp))
+		return n;
+	for (i = 0; i < n; i++)
+		bytes += run[i]->b_bcount;
+	while (n < CLUSTER_MAXBUFS && (nb = TAILQ_FIRST(&buflru_dirty)) != NULL &&
+	    buf_clusterable(nb) && bytes + nb->b_bcount <= CLUSTER_MAXBYTES) {
+		buf_take_locked(nb);
+		i = buf_gather_locked(nb, run + n,
+		    MIN(CLUSTER_MAXBUFS - n,
+			(CLUSTER_MAXBYTES - bytes) / nb->b_bcount));
+		while (i-- > 0)
+			bytes += run[n++]->b_bcount;
+	}
+	return n;
+}
+
+/*
+ * Write the taken dirty buffers run[0, n) (gathered as above) with
+ * the lock dropped.  The device layer gathers what is contiguous on the
+ * device too into one host write.  err[i]: the error of run[i].
+ */
+static void
+buf_writerun_locked(struct buf **run, size_t n, int *err)
+{
+	size_t i;
+	int e;
+
+	if (n == 1) {
+		err[0] = buf_writeout_locked(run[0]);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		buf_clrdirty_locked(run[i]);
+	mutex_exit(&bufcache_lock);
+	etfs_plug();
+	for (i = 0; i < n; i++)
+		err[i] = buf_doio(run[i], false);
+	/* a failed gathered write fails every block that went into it */
+	if ((e = etfs_unplug()) != 0) {
+		for (i = 0; i < n; i++) {
+			if (err[i] != 0)
+				continue;
+			err[i] = run[i]->b_error = e;
+			run[i]->b_flags = (run[i]->b_flags | B_ERROR) & ~B_DONE;
+		}
+	}
+	mutex_enter(&bufcache_lock);
+}
+
 static void
 buf_lost(const struct buf *bp, int error)
 {
@@ -360,20 +483,28 @@ buf_victim_locked(void)
 static bool
 buf_makeroom_locked(size_t need)
 {
-	struct buf *bp;
+	struct buf *bp, *run[CLUSTER_MAXBUFS];
+	int err[CLUSTER_MAXBUFS];
 	bool dropped = false;
-	int error;
+	size_t i, n;
 
 	while (bufcache_inuse + need > bufcache_limit) {
 		if ((bp = buf_victim_locked()) == NULL)
 			break;
 		buf_take_locked(bp);
-		if (CB(bp)->cb_state & CB_DIRTY) {
-			dropped = true;
-			if ((error = buf_writeout_locked(bp)) != 0)
-				buf_lost(bp, error);
+		if (!(CB(bp)->cb_state & CB_DIRTY)) {
+			buf_free_locked(bp);
+			continue;
 		}
-		buf_free_locked(bp);
+		/* the blocks that follow a dirty victim go with it */
+		dropped = true;
+		n = buf_gather_victims_locked(bp, run);
+		buf_writerun_locked(run, n, err);
+		for (i = 0; i < n; i++) {
+			if (err[i] != 0)
+				buf_lost(run[i], err[i]);
+			buf_free_locked(run[i]);
+		}
 	}
 	return dropped;
 }
@@ -620,8 +751,9 @@ biowait(struct buf *bp)
 static int
 buf_flushpass_locked(struct vnode *vp, unsigned meta)
 {
-	struct buf *bp, *nbp;
-	int error = 0, e;
+	struct buf *bp, *nbp, *run[CLUSTER_MAXBUFS];
+	int error = 0, err[CLUSTER_MAXBUFS];
+	size_t i, n;
 
 restart:
 	for (bp = LIST_FIRST(&vp->v_bufs); bp != NULL; bp = nbp) {
@@ -635,8 +767,19 @@ restart:
 		if ((bp->b_flags & B_META) != meta)
 			continue;
 		buf_take_locked(bp);
-		if ((e = buf_writeout_locked(bp)) != 0 && error == 0)
-			error = e;
+		n = buf_gather_locked(bp, run,
+		    MIN(CLUSTER_MAXBUFS,
+			CLUSTER_MAXBYTES / MAX(bp->b_bcount, (size_t)1)));
+		buf_writerun_locked(run, n, err);
+		for (i = 0; i < n; i++)
+			if (err[i] != 0 && error == 0)
+				error = err[i];
+		if (n > 1) {
+			/* others of the run may be nbp, or go when released */
+			for (i = 0; i < n; i++)
+				buf_release_locked(run[i], 0);
+			goto restart;
+		}
 		/* bp stayed on the list while busy, so its link is current */
 		nbp = LIST_NEXT(bp, b_vnbufs);
 		buf_release_locked(bp, 0);

@@ -114,6 +114,10 @@ lookup_component(struct nameidata *ndp, struct vnode *dp, struct vnode **vpp)
 		vn_unlock(dp);
 		return ENOENT;
 	}
+	if (modify) {
+		ndp->ni_gendvp = dp;
+		ndp->ni_dvpgen = dp->v_xlockgen;
+	}
 	error = VOP_ACCESS(dp, VEXEC, cnp->cn_cred);
 	if (error) {
 		vn_unlock(dp);
@@ -207,6 +211,7 @@ namei(struct nameidata *ndp)
 
 	ndp->ni_vp = NULL;
 	ndp->ni_dvp = NULL;
+	ndp->ni_gendvp = NULL;
 	error = copyinstr(ndp->ni_dirp, ndp->ni_pnbuf, MAXPATHLEN, &len);
 	if (error)
 		return error;

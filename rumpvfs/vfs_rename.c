@@ -15,6 +15,8 @@
 
 /* Deeper than any sane tree; a longer climb means a damaged image. */
 #define RENAME_MAXDEPTH 8192
+/* Lookups repeated when others keep changing the names. */
+#define RENAME_RACES 1000
 
 static kmutex_t rename_lock;
 
@@ -99,6 +101,46 @@ rename_checks(struct vnode *fdvp, struct vnode *fvp, struct vnode *tdvp,
 }
 
 /*
+ * The vnode name names in dvp now (referenced; NULL when absent).  namei
+ * looked before the directories were locked: the caller compares.
+ */
+static int
+relookup(struct vnode *dvp, struct componentname *cnp, struct vnode **vpp)
+{
+	int error;
+
+	*vpp = NULL;
+	error = VOP_LOOKUP(dvp, vpp, cnp);
+	if (error == EJUSTRETURN || error == ENOENT) {
+		*vpp = NULL;
+		return 0;
+	}
+	return error;
+}
+
+/* Both names still name what namei found?  Else EAGAIN (look again). */
+static int
+rename_recheck(struct vnode *fdvp, struct nameidata *fnd, struct vnode *fvp,
+    struct vnode *tdvp, struct nameidata *tnd, struct vnode *tvp)
+{
+	struct vnode *nfvp, *ntvp;
+	int error;
+
+	error = relookup(fdvp, &fnd->ni_cnd, &nfvp);
+	if (error)
+		return error;
+	if (nfvp == NULL)
+		return ENOENT;
+	error = relookup(tdvp, &tnd->ni_cnd, &ntvp);
+	if (error == 0 && (nfvp != fvp || ntvp != tvp))
+		error = EAGAIN;
+	vrele(nfvp);
+	if (ntvp != NULL)
+		vrele(ntvp);
+	return error;
+}
+
+/*
  * Rename from (relative to the directory fromdir, or the current
  * directory when NULL) to to (likewise todir).  flags: 0 or
  * VFS_RENAME_NOREPLACE (fail with EEXIST when to exists).
@@ -110,8 +152,9 @@ vfs_rename_at(struct vnode *fromdir, const char *from, struct vnode *todir,
 	struct nameidata fnd, tnd;
 	struct vnode *fdvp, *fvp, *tdvp, *tvp;
 	bool below = false, fdvp_first = false;
-	int error;
+	int error, races = 0;
 
+again:
 	NDINIT(&fnd, RENAME, WANTPARENT | NOFOLLOW, from);
 	NDINIT(&tnd, RENAME, WANTPARENT | NOFOLLOW, to);
 	fnd.ni_atdir = fromdir;
@@ -180,6 +223,26 @@ vfs_rename_at(struct vnode *fromdir, const char *from, struct vnode *todir,
 	} else {
 		vn_lock(tdvp, LK_EXCLUSIVE | LK_RETRY);
 		vn_lock(fdvp, LK_EXCLUSIVE | LK_RETRY);
+	}
+	/* Others may have made or removed either name since namei looked. */
+	error = rename_recheck(fdvp, &fnd, fvp, tdvp, &tnd, tvp);
+	if (error) {
+		vn_unlock(fdvp);
+		if (fdvp != tdvp)
+			vn_unlock(tdvp);
+		mutex_exit(&rename_lock);
+		if (error == EAGAIN && races++ < RENAME_RACES) {
+			if (tvp != NULL)
+				vrele(tvp);
+			vrele(tdvp);
+			vrele(fvp);
+			vrele(fdvp);
+			below = fdvp_first = false;
+			goto again;
+		}
+		if (error == EAGAIN)
+			error = EBUSY; /* the names kept changing */
+		goto out1;
 	}
 	vn_lock(fvp, LK_EXCLUSIVE | LK_RETRY);
 	if (tvp != NULL)

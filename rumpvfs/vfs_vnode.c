@@ -99,6 +99,16 @@ vcache_hashval(struct mount *mp, const void *key, size_t keylen)
 static void
 state_set(struct vnode *vp, enum vnode_state state)
 {
+	/*
+	 * A reclaiming vnode stays in the hash (lookups wait for it) while
+	 * VOP_RECLAIM frees the memory its key points into: keep a copy.
+	 */
+	if (state == VS_RECLAIMING && vp->v_key != vp->v_keysave) {
+		KASSERT(vp->v_keylen <= sizeof(vp->v_keysave));
+		if (vp->v_keylen > 0)
+			memcpy(vp->v_keysave, vp->v_key, vp->v_keylen);
+		vp->v_key = vp->v_keysave;
+	}
 	__atomic_store_n(&vp->v_state, state, __ATOMIC_RELEASE);
 }
 
@@ -446,7 +456,7 @@ vrele(struct vnode *vp)
 		return;
 	mutex_enter(&vcache_lock);
 	KASSERT(usecount(vp) > 0);
-	if (usecount(vp) > 1 || vp->v_state != VS_ACTIVE) {
+	if (vp->v_state != VS_ACTIVE) {
 		if (usecount_dec_locked(vp) == 0) {
 			/* a dead vnode: nothing left but the husk */
 			KASSERT(vp->v_state == VS_RECLAIMED);
@@ -457,11 +467,31 @@ vrele(struct vnode *vp)
 		mutex_exit(&vcache_lock);
 		return;
 	}
+	/*
+	 * Others drop theirs without the lock even now: a count read above
+	 * 1 may be 1 by the time we act on it, so step it down only as a
+	 * whole (a failed step leaves ours the last).
+	 */
+	if (usecount_step(vp, 2, -1)) {
+		mutex_exit(&vcache_lock);
+		return;
+	}
 	mutex_exit(&vcache_lock);
 
 	/* Last reference: let the file system deactivate the file. */
 	recycle = false;
 	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
+	/*
+	 * Others may have found the file by name while we waited for the
+	 * lock, and it may have been unlinked meanwhile: then it is theirs
+	 * to deactivate (an inactive that freed the inode now would let its
+	 * number be reused under their reference).  From here on nobody can
+	 * unlink it under our lock, so whoever finds it finds it linked.
+	 */
+	if (usecount_step(vp, 2, -1)) {
+		vn_unlock(vp);
+		return;
+	}
 	VOP_INACTIVE(vp, &recycle);
 	vn_unlock(vp);
 	if (!recycle && vp->v_type == VREG)
@@ -626,6 +656,8 @@ vn_lock(struct vnode *vp, int flags)
 	int error;
 
 	error = VOP_LOCK(vp, flags);
+	if (error == 0 && (flags & LK_EXCLUSIVE))
+		vp->v_xlockgen++; /* ours alone while we hold it */
 	if (error == 0 && vp->v_state == VS_RECLAIMED &&
 	    !(flags & LK_RETRY)) {
 		VOP_UNLOCK(vp);

@@ -7,6 +7,34 @@
 #include "sys/uio.h"
 #include "sys/lwp.h"
 
+/* Lookups repeated when others keep making and removing the name. */
+#define VN_OPEN_RACES 1000
+
+/*
+ * namei looked the last name up before it locked dvp for us: another
+ * thread may have made that name since.  Look again under the lock.
+ */
+static int
+create_recheck(struct nameidata *ndp, struct vnode *dvp,
+    struct componentname *cnp, bool *exists)
+{
+	struct vnode *vp;
+	int error;
+
+	*exists = false;
+	/* nobody else had it locked for a change since: nothing to see */
+	if (ndp->ni_gendvp == dvp && dvp->v_xlockgen == ndp->ni_dvpgen + 1)
+		return 0;
+	error = VOP_LOOKUP(dvp, &vp, cnp);
+	if (error == EJUSTRETURN || error == ENOENT)
+		return 0;
+	if (error)
+		return error;
+	*exists = true;
+	vrele(vp);
+	return 0;
+}
+
 /*
  * Open (and with O_CREAT create) the file ndp names.  fmode is FFLAGS of
  * the open flags.  On success ndp->ni_vp is referenced and locked.
@@ -18,10 +46,11 @@ vn_open(struct nameidata *ndp, int fmode, mode_t cmode)
 	kauth_cred_t cred = cnp->cn_cred;
 	struct vnode *vp, *dvp;
 	struct vattr va;
-	bool created = false;
-	int error, acc;
+	bool created = false, there;
+	int error, acc, races = 0;
 
 	if (fmode & RUMP_O_CREAT) {
+again:
 		ndp->ni_cnd.cn_nameiop = CREATE;
 		ndp->ni_cnd.cn_flags |= LOCKPARENT | LOCKLEAF;
 		if (!(fmode & RUMP_O_EXCL) && !(fmode & RUMP_O_NOFOLLOW))
@@ -32,6 +61,19 @@ vn_open(struct nameidata *ndp, int fmode, mode_t cmode)
 		dvp = ndp->ni_dvp;
 		vp = ndp->ni_vp;
 		if (vp == NULL) {
+			error = create_recheck(ndp, dvp, cnp, &there);
+			if (error || there) {
+				vput(dvp);
+				if (error)
+					return error;
+				if (fmode & RUMP_O_EXCL)
+					return EEXIST;
+				if (races++ < VN_OPEN_RACES) {
+					ndp->ni_loopcnt = 0;
+					goto again;
+				}
+				return EEXIST;
+			}
 			vattr_null(&va);
 			va.va_type = VREG;
 			va.va_mode = cmode & RUMP_ALLPERMS;
@@ -40,6 +82,15 @@ vn_open(struct nameidata *ndp, int fmode, mode_t cmode)
 				cache_purge_name(dvp, cnp->cn_nameptr,
 				    cnp->cn_namelen);
 			vput(dvp);
+			/*
+			 * Made by another thread since namei looked: without
+			 * O_EXCL that file is ours to open, so look again.
+			 */
+			if (error == EEXIST && !(fmode & RUMP_O_EXCL) &&
+			    races++ < VN_OPEN_RACES) {
+				ndp->ni_loopcnt = 0;
+				goto again;
+			}
 			if (error)
 				return error;
 			vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);

@@ -308,6 +308,36 @@ main(int argc, char **argv)
 		b[1] = 0xff; /* link count -1 */
 		emit("nlink-negative", "error", (uint64_t)(di - img) + 2, b, 2);
 	}
+	/* what an offline check must repair (t_ffs_bad.sh, fsck -y) */
+	{
+		uint64_t ioff = le32(at(cg0 + 0x5c, 4));
+		uint64_t foff = le32(at(cg0 + 0x60, 4));
+		uint64_t f0 = ptr(inode(ino_small), 0);
+		uint8_t *p, b[1024];
+		size_t dsize = ufs2 ? 256 : 128;
+
+		/* inode map: /small's bit off; fragment map: its first
+		 * fragment marked free */
+		p = at(cg0 + ioff + ino_small / 8, 1);
+		b[0] = (uint8_t)(*p ^ (1u << (ino_small % 8)));
+		emit("imap-flip", "any", (uint64_t)(p - img), b, 1);
+		p = at(cg0 + foff + f0 / 8, 1);
+		b[0] = (uint8_t)(*p ^ (1u << (f0 % 8)));
+		emit("fmap-flip", "any", (uint64_t)(p - img), b, 1);
+		memset(b, 0, sizeof(b));
+		emit("zero-inode", "any", (uint64_t)(inode(ino_small) - img), b,
+		    dsize);
+		emitptr("cross-link", "any", ino_small, 0,
+		    ptr(inode(ino_big), 0));
+		b[0] = 5;
+		b[1] = 0;
+		emit("nlink-wrong", "any", (uint64_t)(inode(ino_small) - img) + 2,
+		    b, 2);
+		emit32("orphan", "any", ent, 0);
+		memset(b, 0xa5, 512);
+		emit("dir-garbage", "any", ptr(inode(ino_d), 0) * fsize, b,
+		    512);
+	}
 	/* a short image */
 	snprintf(path, sizeof(path), "%s/truncated.img", outdir);
 	f = fopen(path, "wb");

@@ -117,6 +117,18 @@ fuse_alive() {
 	return 1
 }
 
+# held_by_daemon IMAGE: does a rump_* daemon (of this test or any other)
+# still have the image open?  Other readers of a shared test image (a
+# parallel run of another test) do not count.
+held_by_daemon() {
+	for p in $(fuser "$1" 2>/dev/null); do
+		case $(cat /proc/"$p"/comm 2>/dev/null) in
+		rump_*) return 0 ;;
+		esac
+	done
+	return 1
+}
+
 # fuse_umount MOUNTPOINT [IMAGE]: unmount, then wait (30 s at most) until
 # the daemon has written everything back and let go of the image (or,
 # without an image, until no daemon serves MOUNTPOINT any more).
@@ -126,7 +138,7 @@ fuse_umount() {
 		return 1
 	}
 	n=0
-	while if [ -n "${2:-}" ]; then fuser -s "$2" 2>/dev/null
+	while if [ -n "${2:-}" ]; then held_by_daemon "$2"
 	    else pgrep -f -- "rump_.* $1\$" >/dev/null; fi; do
 		sleep 0.1
 		n=$((n + 1))

@@ -4,7 +4,11 @@
 # with an error, or at least nothing crashes or hangs, as each kind of
 # damage calls for; the read-only walk (vfs_test -r), extraction
 # (ukfs-cp -R) and ukfs-fsck -n (which must find problems) are run on
-# every one, and the write battery on those that still mount.
+# every one, and the write battery on those that still mount.  Then
+# ukfs-fsck -y repairs a copy: every damage below the superblock and the
+# group headers must be repaired (exit 1), after which ukfs-fsck -n finds
+# nothing, twice, and the tree reads (vfs_test -r, ukfs-cp -R); what it
+# cannot repair must leave exit 4 and a "left" count.
 set -u
 B=${B:-build}
 TOP=${TOP:-$(pwd)}
@@ -46,7 +50,9 @@ ran() {
 
 for v in 1 2; do
 	mkdir -p "$W/bad$v"
-	makefs -t ffs -o version=$v "$W/good$v.img" "$W/tree" >/dev/null ||
+	# room to spare: fsck -y makes lost+found in it
+	makefs -t ffs -o version=$v -b 30% "$W/good$v.img" "$W/tree" \
+	    >/dev/null ||
 	    { fail "makefs version $v"; continue; }
 	"$T/ffs_mkbad" "$W/good$v.img" "$W/bad$v" ||
 	    { fail "ffs_mkbad version $v"; continue; }
@@ -61,8 +67,10 @@ for v in 1 2; do
 		rm -rf "$W/x"
 		ran "$what" "$BIN/ukfs-cp" -R "$img:/" "$W/x"
 		cp=$?
+		cp "$img" "$W/orig.img"
 		ran "$what" "$BIN/ukfs-fsck" -t ffs -n "$img"
 		fsck=$?
+		cmp -s "$img" "$W/orig.img" || fail "$what: fsck -n wrote to it"
 		[ $fsck -eq 4 ] || fail "$what: ukfs-fsck -n exit $fsck," \
 		    "problems expected"
 		case $expect in
@@ -79,7 +87,40 @@ for v in 1 2; do
 			ran "$what (rw)" "$T/vfs_test" ffs "$W/rw.img"
 			;;
 		esac
-		echo "$what ($expect): walk $walk, cp $cp, fsck $fsck"
+		cp "$img" "$W/fix.img"
+		ran "$what" "$BIN/ukfs-fsck" -t ffs -y "$W/fix.img"
+		fix=$?
+		case $expect.$name in
+		mount.* | *.cg-magic | *.cg-number | *.cg-ndblk | *.cg-*off)
+			# a superblock or a group header: not repaired
+			[ $fix -eq 4 ] && grep -q ' left$' "$W/out" ||
+			    fail "$what: ukfs-fsck -y exit $fix, 4 expected"
+			;;
+		*)
+			if [ $fix -ne 1 ]; then
+				fail "$what: ukfs-fsck -y exit $fix"
+				head -5 "$W/out"
+			fi
+			for again in 1 2; do
+				ran "$what" "$BIN/ukfs-fsck" -t ffs -n \
+				    "$W/fix.img" ||
+				    fail "$what: not clean after -y ($again):" \
+				        "$(head -2 "$W/out")"
+			done
+			ran "$what" "$T/vfs_test" -r ffs "$W/fix.img" ||
+			    fail "$what: repaired image does not walk"
+			rm -rf "$W/x"
+			ran "$what" "$BIN/ukfs-cp" -R "$W/fix.img:/" "$W/x" ||
+			    fail "$what: repaired image does not copy out"
+			# an orphan is reconnected with its data
+			if [ "$name" = orphan ]; then
+				cmp -s "$W/x/lost+found/#3" "$W/tree/small" ||
+				    fail "$what: /small is not lost+found/#3"
+			fi
+			;;
+		esac
+		echo "$what ($expect): walk $walk, cp $cp, fsck $fsck," \
+		    "fsck -y $fix"
 	done <"$W/bad$v/list.txt"
 done
 echo "t_ffs_bad: $nfail failed"

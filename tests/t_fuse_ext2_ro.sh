@@ -74,7 +74,7 @@ while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do
 done
 kill -0 "$pid" 2>/dev/null && fail "the daemon ignored SIGTERM"
 grep -q " $M " /proc/mounts && fail "still mounted after SIGTERM"
-fuser -s "$EXACT" 2>/dev/null && fail "the image is still held after SIGTERM"
+held_by_daemon "$EXACT" && fail "the image is still held after SIGTERM"
 
 : >"$TMP/empty.img"
 truncate -s 1M "$TMP/empty.img"
@@ -85,7 +85,7 @@ grep -q "empty.img" "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
     fail "mounted on a missing directory"
 [ -s "$TMP/err" ] || fail "no message for a missing mount point"
 "$RBIN/rump_ext2fs" "$EXACT" 2>"$TMP/err" && fail "ran without a mount point"
-grep -q "usage:" "$TMP/err" || fail "no usage message"
+grep -q "Usage:" "$TMP/err" || fail "no usage message"
 note "SIGTERM, bad image, bad mount point, usage"
 
 fuse_finish

@@ -288,7 +288,7 @@ disk() {
 	touch "$M/$(printf '%0255d' 0)" || fail "$type: a 255-byte name"
 	rm -f "$M/$(printf '%0255d' 0)"
 	"$RBIN/rump_$type" -u "$M" || fail "$type: rump_$type -u"
-	fuser -s "$img" 2>/dev/null && fail "$type: image still held after -u"
+	held_by_daemon "$img" && fail "$type: image still held after -u"
 	wait "$FUSE_PID" || {
 		tail "$TMP/daemon.log"
 		fail "$type: the daemon did not exit 0 after the unmount"
@@ -324,7 +324,7 @@ killed() {
 	pkill -KILL -f -- "rump_$type -o rw,sync_interval=1 $img $M\$"
 	wait "$cpid"
 	fusermount3 -u "$M" 2>/dev/null || umount -l "$M"
-	while fuser -s "$img" 2>/dev/null; do sleep 0.1; done
+	while held_by_daemon "$img"; do sleep 0.1; done
 	$repair "$img" >"$TMP/fsck.out" 2>&1
 	if grep -q "not supported" "$TMP/fsck.out"; then
 		echo "SKIP: $type after SIGKILL: $(head -1 "$TMP/fsck.out")"

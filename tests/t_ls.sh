@@ -84,9 +84,9 @@ if "$LS" "$TMP/zero.img" 2>"$TMP/err" ||
 else
 	note "image without a file system"
 fi
-"$LS" --version | grep -q '^ukfs [0-9]' && note "--version" ||
+"$LS" --version | grep -q '^ukfs-ls (ukfs) [0-9]' && note "--version" ||
     fail "--version"
-"$BIN/ukfs" ls -h | grep -q '^usage: ukfs-ls' && note "ukfs ls -h" ||
+"$BIN/ukfs" ls -h | grep -q '^Usage: ukfs-ls' && note "ukfs ls -h" ||
     fail "ukfs ls -h"
 if "$LS" -Z "$EXACT" 2>/dev/null; then fail "bad option accepted"; fi
 

@@ -224,7 +224,7 @@ e2fsck_clean "$I" "after rm"
 # --- errors -----------------------------------------------------------------
 refuse "a missing image" "nonexistent.img" \
     "$BIN/ukfs-mkdir" nonexistent.img /x
-refuse "usage" "usage: ukfs-rm" "$BIN/ukfs-rm"
+refuse "usage" "Usage: ukfs-rm" "$BIN/ukfs-rm"
 cp "$I" ro.img
 chmod 444 ro.img
 if [ "$(id -u)" -ne 0 ]; then

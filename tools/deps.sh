@@ -3,7 +3,8 @@
 # any is missing.  As root this runs apt-get; otherwise it prints the line.
 PKGS="build-essential gawk e2fsprogs genext2fs fuse2fs dosfstools mtools \
 xorriso genisoimage makefs sleuthkit 7zip fdisk gdisk fuse3 libfuse3-dev \
-zlib1g-dev clang libclang-rt-14-dev pkg-config psmisc time hyperfine jq"
+zlib1g-dev clang libclang-rt-14-dev pkg-config psmisc time hyperfine jq \
+mandoc binutils"
 
 missing=""
 for p in $PKGS; do

@@ -13,12 +13,102 @@
 #include "common.h"
 
 const char *progname = "ukfs";
+const struct toolhelp *progtool;
+
+/*
+ * A tool's usage string is its "usage:" lines (continued by lines
+ * indented past "usage: ") and then notes indented by two spaces.  Print
+ * the lines of one kind, with "usage:" as "Usage:".
+ */
+static void
+print_usage_part(FILE *fp, const char *usage, int notes)
+{
+	const char *p, *nl;
+	int isnote;
+
+	for (p = usage; *p != '\0'; p = nl) {
+		nl = strchr(p, '\n');
+		nl = nl != NULL ? nl + 1 : p + strlen(p);
+		isnote = strncmp(p, "usage:", 6) != 0 &&
+		    strncmp(p, "       ", 7) != 0;
+		if (isnote != notes)
+			continue;
+		if (strncmp(p, "usage:", 6) == 0) {
+			fputs("Usage:", fp);
+			p += 6;
+		}
+		fwrite(p, 1, (size_t)(nl - p), fp);
+	}
+}
+
+void
+usage_print(FILE *fp, const char *usage)
+{
+	print_usage_part(fp, usage, 0);
+	fprintf(fp, "Try '%s --help' for more information.\n", progname);
+}
 
 void
 usage_exit(const char *usage)
 {
-	fprintf(stderr, "%s", usage);
+	usage_print(stderr, usage);
 	exit(1);
+}
+
+/* Does the tool describe option letter ch itself (getopt letters or help)? */
+static int
+own_option(const char *toolopts, const char *opts, int ch)
+{
+	char pat[8];
+
+	snprintf(pat, sizeof(pat), "  -%c ", ch);
+	return strchr(toolopts, ch) != NULL ||
+	    (opts != NULL && strstr(opts, pat) != NULL);
+}
+
+void
+help_exit(const char *usage, const char *toolopts)
+{
+	const struct toolhelp *th = progtool;
+	const char *opts = th != NULL ? th->opts : NULL;
+
+	print_usage_part(stdout, usage, 0);
+	if (th != NULL)
+		printf("%s\n", th->what);
+	printf("\nOptions:\n");
+	if (opts != NULL)
+		fputs(opts, stdout);
+	if (!own_option(toolopts, opts, 't'))
+		printf("  -t type       file-system type: ext2fs, ffs, lfs, "
+		       "msdos, cd9660\n"
+		       "                (default: detected from the image)\n");
+	if (!own_option(toolopts, opts, 'o'))
+		printf(
+		    "  -o options    file-system options, comma-separated\n");
+	printf("  %-14sprint this help and exit\n"
+	       "      --version print the version and exit\n",
+	    own_option(toolopts, opts, 'h') ? "    --help" : "-h, --help");
+	if (strstr(usage, "\n  ") != NULL) {
+		printf("\n");
+		print_usage_part(stdout, usage, 1);
+	}
+	printf("\nExit status: %s.\nManual: %s(1)\n",
+	    th != NULL && th->exits != NULL ? th->exits
+	                                    : "0 on success, 1 on an error",
+	    progname);
+	fflush(stdout);
+	exit(ferror(stdout) ? 1 : 0);
+}
+
+void
+version_exit(void)
+{
+	if (strcmp(progname, "ukfs") == 0)
+		printf("ukfs %s\n", UKFS_VERSION);
+	else
+		printf("%s (ukfs) %s\n", progname, UKFS_VERSION);
+	fflush(stdout);
+	exit(ferror(stdout) ? 1 : 0);
 }
 
 int
@@ -53,13 +143,11 @@ common_getopt(int argc, char **argv, const char *toolopts,
 			break;
 		case 'h':
 		case 'H':
-			printf("%s", usage);
-			exit(0);
+			help_exit(usage, toolopts);
 		case 'V':
-			printf("ukfs %s\n", UKFS_VERSION);
-			exit(0);
+			version_exit();
 		case '?':
-			fprintf(stderr, "%s", usage);
+			usage_print(stderr, usage);
 			return '?';
 		default:
 			return ch;
@@ -353,9 +441,26 @@ int
 image_prepare(const char *image, uint64_t size, int fresh, int *created)
 {
 	struct stat st;
-	int fd;
+	uint64_t poff, psize;
+	char *host;
+	int fd, part;
 
 	*created = 0;
+	/* a partition (IMAGE@N, ...): the table sets its size, not we */
+	if (access(image, F_OK) == -1 &&
+	    ukfs_resolve(image, &host, &poff, &psize) == 0) {
+		part = strcmp(host, image) != 0;
+		free(host);
+		if (part && psize != 0 && size > psize) {
+			warnmsg("%s: the partition (%llu bytes) is smaller "
+			        "than the %llu bytes needed",
+			    image, (unsigned long long)psize,
+			    (unsigned long long)size);
+			return -1;
+		}
+		if (part)
+			return 0;
+	}
 	fd = open(image, O_RDWR | O_CLOEXEC);
 	if (fd == -1 && errno == ENOENT) {
 		fd = open(image, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ukfs.h"
 
@@ -17,6 +18,15 @@
 
 /* "ukfs-ls" etc., for messages; set by the dispatcher. */
 extern const char *progname;
+
+/* What --help says about a tool besides its usage lines (utils/ukfs.c). */
+struct toolhelp {
+	const char *what;  /* what it does: one sentence */
+	const char *opts;  /* its own options, "  -x   text\n" lines */
+	const char *exits; /* exit statuses; NULL: 0 success, 1 error */
+};
+/* The running tool's, set by the dispatcher; NULL: usage lines only. */
+extern const struct toolhelp *progtool;
 
 /* Options every tool takes. */
 struct common_opts {
@@ -34,7 +44,19 @@ struct common_opts {
 int common_getopt(int argc, char **argv, const char *toolopts,
     struct common_opts *co, const char *usage);
 
-/* Print the usage line(s) to stderr and exit 1. */
+/*
+ * --help: the usage lines ("usage: ..." as the tool writes them, printed
+ * as "Usage: ..."), what the tool does, its options, the common options
+ * (those of toolopts, the tool's getopt letters, are the tool's own), the
+ * exit statuses and the manual page, on stdout; exit 0.
+ */
+void help_exit(const char *usage, const char *toolopts)
+    __attribute__((noreturn));
+/* --version: "ukfs-ls (ukfs) 0.1.0" on stdout; exit 0. */
+void version_exit(void) __attribute__((noreturn));
+/* The usage lines and a pointer to --help, for a usage error. */
+void usage_print(FILE *fp, const char *usage);
+/* usage_print() to stderr and exit 1. */
 void usage_exit(const char *usage) __attribute__((noreturn));
 
 /* "progname: message" on stderr. */
@@ -123,5 +145,13 @@ int ukfs_makefs_main(int argc, char **argv);
 int ukfs_fsck_main(int argc, char **argv);
 int ukfs_lfs_clean_main(int argc, char **argv);
 int ukfs_info_main(int argc, char **argv);
+int ukfs_parts_main(int argc, char **argv);
+int ukfs_compress_main(int argc, char **argv);
+int ukfs_find_main(int argc, char **argv);
+int ukfs_du_main(int argc, char **argv);
+int ukfs_diff_main(int argc, char **argv);
+
+/* The partition listing of ukfs-parts (also ukfs-info -p); -1 after a message. */
+int parts_print(const char *image);
 
 #endif /* _UKFS_UTILS_COMMON_H_ */

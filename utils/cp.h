@@ -54,6 +54,9 @@ struct cp {
 
 	struct linkent *links; /* open-addressed hash on (u, dev, ino) */
 	size_t nlinks, caplinks;
+
+	struct cpasync *async; /* the writer thread (cp_async.c), or NULL */
+	int noasync;           /* copy everything in place */
 };
 
 #define CPBUF (1024 * 1024)
@@ -73,6 +76,34 @@ void cp_copy(struct cp *cp, int sdirfd, const char *sname, const char *spath,
 /* cp_data.c: the contents of a regular file; holes stay holes. */
 int copy_data(
     struct cp *cp, int sfd, int dfd, const struct stat *st, int *dsterr);
+/*
+ * Write buf[0, n) at file offset off, skipping all-zero blocks; *end is
+ * moved to the end of the last byte written.
+ */
+int write_sparse(const struct side *s, int dfd, const char *buf, size_t n,
+    off_t off, off_t *end);
+
+/*
+ * cp_async.c: a second thread writes small regular files copied from an
+ * image to the host.  cp_async_ok(): may st's file go that way (the walk
+ * is at it now)?  cp_async_copy(): read it from sfd and queue it for
+ * dname in ddirfd; 0 when queued, 1 when the caller must copy it in
+ * place.  cp_async_dir(): after queued files, finish the directory fd
+ * (its attributes when attrs, close it when doclose); 0 when queued, 1 when
+ * the caller must do it (nothing queued).  cp_async_drain(): wait until
+ * everything queued is written and its messages printed; before printing.
+ * cp_async_sync(): the same if anything queued is in ddirfd; before
+ * anything else is made there.  cp_async_stop(): drain, end the thread.
+ */
+struct cpasync;
+int cp_async_ok(const struct cp *cp, const struct stat *st);
+int cp_async_copy(struct cp *cp, int sfd, const struct stat *st, int ddirfd,
+    const char *dname);
+int cp_async_dir(
+    struct cp *cp, int fd, const struct stat *st, int attrs, int doclose);
+void cp_async_drain(struct cp *cp);
+void cp_async_sync(struct cp *cp, int ddirfd);
+void cp_async_stop(struct cp *cp);
 
 /* Messages naming the source or the destination; set status 1. */
 void cp_srcerr(struct cp *cp, int error);

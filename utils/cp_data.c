@@ -47,11 +47,7 @@ blklen(off_t off, size_t i, size_t n)
 	return b < n - i ? b : n - i;
 }
 
-/*
- * Write buf[0, n) at file offset off, skipping all-zero blocks; *end is
- * moved to the end of the last byte written.
- */
-static int
+int
 write_sparse(const struct side *s, int dfd, const char *buf, size_t n,
     off_t off, off_t *end)
 {

@@ -31,6 +31,7 @@ cp_fini(struct cp *cp)
 {
 	size_t i;
 
+	cp_async_stop(cp);
 	for (i = 0; i < cp->caplinks; i++)
 		free(cp->links[i].rel);
 	free(cp->links);
@@ -47,6 +48,7 @@ cp_fini(struct cp *cp)
 void
 cp_srcerr(struct cp *cp, int error)
 {
+	cp_async_drain(cp);
 	walk_err(cp->walk, error);
 	cp->status = 1;
 }
@@ -54,6 +56,7 @@ cp_srcerr(struct cp *cp, int error)
 void
 cp_dsterr(struct cp *cp, int error)
 {
+	cp_async_drain(cp);
 	if (error == ENOSPC) {
 		cp->nospace = 1;
 		if (cp->quiet_nospace) {
@@ -442,6 +445,12 @@ cp_leaf(struct walk *w, int sdirfd, const char *sname, const struct stat *st)
 	if (push_names(cp, sname, &dl, &rl) == -1)
 		return;
 	ddirfd = dest_of(cp, sname, &dname);
+	if (w->leaffd != -1 && cp_async_ok(cp, st) &&
+	    cp_async_copy(cp, w->leaffd, st, ddirfd, dname) == 0) {
+		cut_names(cp, dl, rl);
+		return;
+	}
+	cp_async_sync(cp, ddirfd);
 	if (linked && copy_as_link(cp, st, ddirfd, dname)) {
 		cut_names(cp, dl, rl);
 		return;
@@ -525,6 +534,7 @@ cp_pre(struct walk *w, int sdirfd, const char *sname, const struct stat *st)
 	if (push_names(cp, sname, &dl, &rl) == -1)
 		return -1;
 	ddirfd = dest_of(cp, sname, &dname);
+	cp_async_sync(cp, ddirfd);
 	fd =
 	    dname != NULL ? open_dest_dir(cp, ddirfd, dname, &created) : ddirfd;
 	if (fd == -1 || (f = push_frame(cp)) == NULL) {
@@ -550,19 +560,32 @@ cp_post(struct walk *w, int sdirfd, const char *sname, const struct stat *st)
 {
 	struct cp *cp = w->arg;
 	struct cpframe *f = &cp->frames[--cp->nframes];
+	int attrs = cp->pflag || f->created;
+	int doclose = w->depth > 0 || cp->topname != NULL;
 
 	/* after the contents, which change the times and need write access */
-	if (cp->pflag || f->created)
-		set_attrs_fd(cp, f->fd, st, 1);
-	if (w->depth > 0 || cp->topname != NULL)
-		side_close(&cp->dst, f->fd);
+	if (cp_async_dir(cp, f->fd, st, attrs, doclose) == 1) {
+		cp_async_drain(cp); /* its files are written before it closes */
+		if (attrs)
+			set_attrs_fd(cp, f->fd, st, 1);
+		if (doclose)
+			side_close(&cp->dst, f->fd);
+	}
 	cut_names(cp, f->dstlen, f->rellen);
+}
+
+/* Before the walk prints: the messages of earlier files first. */
+static void
+cp_quiesce(struct walk *w)
+{
+	cp_async_drain(w->arg);
 }
 
 static const struct walk_ops cp_ops = {
     .pre = cp_pre,
     .post = cp_post,
     .leaf = cp_leaf,
+    .quiesce = cp_quiesce,
     .open_regular = 1,
 };
 
@@ -578,6 +601,7 @@ cp_copy(struct cp *cp, int sdirfd, const char *sname, const char *spath,
 	}
 	cp->walk = &w;
 	walk_tree(&w, sdirfd, sname, st);
+	cp_async_drain(cp);
 	if (w.status)
 		cp->status = 1;
 	cp->walk = NULL;

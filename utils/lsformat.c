@@ -68,6 +68,10 @@ void
 ls_time(
     const struct timespec *t, const struct timespec *now, char *buf, size_t len)
 {
+	/* files made together share their second: format it once */
+	static char last[64];
+	static time_t lastsec;
+	static int lastrecent = -1;
 	struct timespec old = *now;
 	struct tm tm;
 	time_t s = t->tv_sec;
@@ -75,11 +79,23 @@ ls_time(
 
 	old.tv_sec -= SIX_MONTHS;
 	recent = ts_before(&old, t) && ts_before(t, now);
+	if (recent == lastrecent && s == lastsec) {
+		snprintf(buf, len, "%s", last);
+		return;
+	}
 	if (localtime_r(&s, &tm) == NULL) {
 		snprintf(buf, len, "%" PRId64, (int64_t)t->tv_sec);
 		return;
 	}
-	strftime(buf, len, recent ? "%b %e %H:%M" : "%b %e  %Y", &tm);
+	if (strftime(last, sizeof(last),
+	        recent ? "%b %e %H:%M" : "%b %e  %Y", &tm) == 0) {
+		lastrecent = -1;
+		snprintf(buf, len, "%" PRId64, (int64_t)t->tv_sec);
+		return;
+	}
+	lastsec = s;
+	lastrecent = recent;
+	snprintf(buf, len, "%s", last);
 }
 
 /* A small cache: images repeat the same few owners over many files. */

@@ -59,13 +59,15 @@ ukfs_cat_main(int argc, char **argv)
 	if (first == NULL && argc < 2)
 		usage_exit(cat_usage);
 	buf = malloc(CATBUF);
-	if (buf == NULL) {
-		warnmsg("%s", strerror(errno));
+	u = buf != NULL ? mount_image(image, &co, UKFS_RDONLY) : NULL;
+	if (u == NULL) {
+		if (buf == NULL)
+			warnmsg("%s", strerror(errno));
+		free(buf);
+		free(image);
+		free(first);
 		return 1;
 	}
-	u = mount_image(image, &co, UKFS_RDONLY);
-	if (u == NULL)
-		return 1;
 	if (first != NULL && cat_one(u, image, first, buf) != 0)
 		status = 1;
 	for (i = 1; i < argc; i++) {

@@ -29,6 +29,7 @@ struct mnt {
 	char *image;
 	dev_t dev;
 	ino_t ino;
+	uint64_t offset; /* of a partition of the file */
 	struct ukfs *u;
 	struct mnt *next;
 };
@@ -38,13 +39,23 @@ get_mount(struct cp *cp, struct mnt **list, const char *image, int flags)
 {
 	struct stat st;
 	struct mnt *m;
+	uint64_t off, size;
+	char *host;
 
-	if (stat(image, &st) == -1) {
-		warnmsg("%s: %s", image, strerror(errno));
+	/* one mount per file system: the host file and the partition */
+	if (ukfs_resolve(image, &host, &off, &size) == -1) {
+		warnmsg("%s", ukfs_errmsg());
 		return NULL;
 	}
+	if (stat(host, &st) == -1) {
+		warnmsg("%s: %s", image, strerror(errno));
+		free(host);
+		return NULL;
+	}
+	free(host);
 	for (m = *list; m != NULL; m = m->next)
-		if (m->dev == st.st_dev && m->ino == st.st_ino)
+		if (m->dev == st.st_dev && m->ino == st.st_ino &&
+		    m->offset == off)
 			return m->u;
 	m = calloc(1, sizeof(*m));
 	if (m == NULL || (m->image = strdup(image)) == NULL) {
@@ -54,6 +65,7 @@ get_mount(struct cp *cp, struct mnt **list, const char *image, int flags)
 	}
 	m->dev = st.st_dev;
 	m->ino = st.st_ino;
+	m->offset = off;
 	m->u = mount_image(image, &cp->co, flags);
 	if (m->u == NULL) {
 		free(m->image);
@@ -283,6 +295,8 @@ setup_dest(struct cp *cp, struct mnt **mounts, const char *operand,
     struct ukfs_spec *dspec)
 {
 	struct stat st;
+	uint64_t off, size;
+	char *host;
 	int rv;
 
 	rv = ukfs_spec_parse(operand, 0, dspec);
@@ -298,9 +312,13 @@ setup_dest(struct cp *cp, struct mnt **mounts, const char *operand,
 	cp->dst.image = dspec->image;
 	cp->dst.cmask = cp->umask;
 	ukfs_umask(cp->dst.u, 0);
-	if (stat(dspec->image, &st) == 0) {
-		cp->skipdev = st.st_dev;
-		cp->skipino = st.st_ino;
+	/* the host file behind a partition name is the one to skip */
+	if (ukfs_resolve(dspec->image, &host, &off, &size) == 0) {
+		if (stat(host, &st) == 0) {
+			cp->skipdev = st.st_dev;
+			cp->skipino = st.st_ino;
+		}
+		free(host);
 	}
 	return 1;
 }

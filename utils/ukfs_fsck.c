@@ -1,8 +1,8 @@
 /*
  * ukfs-fsck: check (and with -y repair) the file system in an image with
  * the kernel file system's own checker.  Exit status as fsck(8): 0 clean,
- * 1 problems found and repaired, 4 problems left, 8 the check could not
- * run, 16 usage error.
+ * 1 problems found and all repaired, 4 problems left (found with -n, or
+ * not repairable with -y), 8 the check could not run, 16 usage error.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,8 +20,9 @@
 #define REPORTSIZE    (4 << 20)
 
 static const char fsck_usage[] =
-    "usage: ukfs-fsck [-n | -y] [-t type] [-o options] image\n"
-    "  -n: check only (the default); -y: repair\n"
+    "usage: ukfs-fsck [-n | -y] [-f] [-t type] [-o options] image\n"
+    "  -n: check only (the default); -y: repair; -f: accepted (the check\n"
+    "  is always full)\n"
     "  exit: 0 clean, 1 repaired, 4 problems left, 8 not checked, 16 usage\n";
 
 int
@@ -30,10 +31,10 @@ ukfs_fsck_main(int argc, char **argv)
 	struct common_opts co = {NULL, NULL};
 	char *report, *opts;
 	const char *image;
-	int ch, nproblems = 0, repair = 0, status;
+	int ch, nfound = 0, nleft = 0, repair = 0, status;
 	size_t n;
 
-	while ((ch = common_getopt(argc, argv, "ny", &co, fsck_usage)) != -1) {
+	while ((ch = common_getopt(argc, argv, "nyf", &co, fsck_usage)) != -1) {
 		switch (ch) {
 		case 'n':
 			repair = 0;
@@ -41,12 +42,14 @@ ukfs_fsck_main(int argc, char **argv)
 		case 'y':
 			repair = 1;
 			break;
+		case 'f':
+			break; /* the checkers never skip a clean image */
 		default:
 			return FSCK_USAGE;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "%s", fsck_usage);
+		usage_print(stderr, fsck_usage);
 		return FSCK_USAGE;
 	}
 	image = argv[optind];
@@ -60,8 +63,8 @@ ukfs_fsck_main(int argc, char **argv)
 		free(opts);
 		return FSCK_FAILED;
 	}
-	if (ukfs_fsck(co.fstype, image, 0, 0, opts, report, REPORTSIZE,
-	        &nproblems) == -1) {
+	if (ukfs_fsck_ex(co.fstype, image, 0, 0, opts, report, REPORTSIZE,
+	        &nfound, &nleft) == -1) {
 		warnmsg("%s", ukfs_errmsg());
 		status = FSCK_FAILED;
 	} else {
@@ -71,14 +74,22 @@ ukfs_fsck_main(int argc, char **argv)
 			putchar('\n');
 		if (n + 1 >= REPORTSIZE)
 			printf("(the report was cut short)\n");
-		if (nproblems == 0) {
+		if (nfound == 0) {
 			printf("%s: clean\n", image);
 			status = FSCK_OK;
+		} else if (!repair) {
+			printf("%s: %d problem%s found\n", image, nfound,
+			    nfound == 1 ? "" : "s");
+			status = FSCK_LEFT;
+		} else if (nleft == 0) {
+			printf("%s: %d problem%s found and repaired\n", image,
+			    nfound, nfound == 1 ? "" : "s");
+			status = FSCK_REPAIRED;
 		} else {
-			printf("%s: %d problem%s %s\n", image, nproblems,
-			    nproblems == 1 ? "" : "s",
-			    repair ? "found and repaired" : "found");
-			status = repair ? FSCK_REPAIRED : FSCK_LEFT;
+			printf("%s: %d problem%s found, %d repaired, %d left\n",
+			    image, nfound, nfound == 1 ? "" : "s",
+			    nfound - nleft, nleft);
+			status = FSCK_LEFT;
 		}
 	}
 	free(report);

@@ -176,34 +176,115 @@ compute_widths(const struct ls *ls, const struct entlist *el, struct widths *w)
 		w->size = max(w->size, w->major + 2 + w->minor);
 }
 
+/*
+ * A line of -l output, built by hand: printf's parsing of the same few
+ * formats costs more than all the rest of a long listing.
+ */
+struct line {
+	char *p, *end;
+};
+
+/* s padded with blanks to width, on the left (right-aligned) or right. */
+static void
+put_str(struct line *l, const char *s, int width, int left)
+{
+	size_t n = strlen(s);
+	size_t pad = width > 0 && (size_t)width > n ? (size_t)width - n : 0;
+
+	if (l->p == NULL || (size_t)(l->end - l->p) < n + pad) {
+		l->p = NULL; /* too long: the caller falls back to printf */
+		return;
+	}
+	if (!left) {
+		memset(l->p, ' ', pad);
+		l->p += pad;
+	}
+	memcpy(l->p, s, n);
+	l->p += n;
+	if (left) {
+		memset(l->p, ' ', pad);
+		l->p += pad;
+	}
+}
+
+static void
+put_num(struct line *l, intmax_t v, int width)
+{
+	char d[24], *q = d + sizeof(d);
+	uintmax_t u = v < 0 ? -(uintmax_t)v : (uintmax_t)v;
+
+	*--q = '\0';
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--q = '-';
+	put_str(l, q, width, 0);
+}
+
 /* Names left-aligned and padded; numbers (no name) right-aligned. */
 static void
-print_id(const char *name, unsigned id, int width)
+put_id(struct line *l, const char *name, unsigned id, int width)
 {
 	if (name != NULL)
-		printf("%-*s ", width, name);
+		put_str(l, name, width, 1);
 	else
-		printf("%*u ", width, id);
+		put_num(l, id, width);
+	put_str(l, " ", 0, 0);
 }
 
 static void
 print_long(const struct ls *ls, const struct ent *e, const struct widths *w)
 {
+	static char buf[8192];
 	const struct stat *st = &e->st;
+	const char *user = ls->nflag ? NULL : user_name(st->st_uid);
+	const char *group = ls->nflag ? NULL : group_name(st->st_gid);
+	struct line l = {buf, buf + sizeof(buf)};
 	char mode[12], tbuf[64];
 
 	mode_string(st->st_mode, mode);
+	ls_time(&st->st_mtim, &ls->now, tbuf, sizeof(tbuf));
+	put_str(&l, mode, 0, 0);
+	put_str(&l, " ", 0, 0);
+	put_num(&l, (intmax_t)st->st_nlink, w->nlink);
+	put_str(&l, " ", 0, 0);
+	put_id(&l, user, (unsigned)st->st_uid, w->owner);
+	put_id(&l, group, (unsigned)st->st_gid, w->group);
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+		put_num(&l, major(st->st_rdev), w->size - 2 - w->minor);
+		put_str(&l, ", ", 0, 0);
+		put_num(&l, minor(st->st_rdev), w->minor);
+	} else
+		put_num(&l, (intmax_t)st->st_size, w->size);
+	put_str(&l, " ", 0, 0);
+	put_str(&l, tbuf, 0, 0);
+	put_str(&l, " ", 0, 0);
+	put_str(&l, e->name, 0, 0);
+	if (S_ISLNK(st->st_mode) && e->target != NULL) {
+		put_str(&l, " -> ", 0, 0);
+		put_str(&l, e->target, 0, 0);
+	}
+	put_str(&l, "\n", 0, 0);
+	if (l.p != NULL) {
+		fwrite(buf, 1, (size_t)(l.p - buf), stdout);
+		return;
+	}
+	/* a line longer than the buffer */
 	printf("%s %*ju ", mode, w->nlink, (uintmax_t)st->st_nlink);
-	print_id(ls->nflag ? NULL : user_name(st->st_uid), (unsigned)st->st_uid,
-	    w->owner);
-	print_id(ls->nflag ? NULL : group_name(st->st_gid),
-	    (unsigned)st->st_gid, w->group);
+	if (user != NULL)
+		printf("%-*s ", w->owner, user);
+	else
+		printf("%*u ", w->owner, (unsigned)st->st_uid);
+	if (group != NULL)
+		printf("%-*s ", w->group, group);
+	else
+		printf("%*u ", w->group, (unsigned)st->st_gid);
 	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
 		printf("%*u, %*u ", w->size - 2 - w->minor, major(st->st_rdev),
 		    w->minor, minor(st->st_rdev));
 	else
 		printf("%*jd ", w->size, (intmax_t)st->st_size);
-	ls_time(&st->st_mtim, &ls->now, tbuf, sizeof(tbuf));
 	printf("%s %s", tbuf, e->name);
 	if (S_ISLNK(st->st_mode) && e->target != NULL)
 		printf(" -> %s", e->target);
@@ -492,8 +573,11 @@ ukfs_ls_main(int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &ls.now);
 	ls.image = image;
 	ls.u = mount_image(image, &co, UKFS_RDONLY);
-	if (ls.u == NULL)
+	if (ls.u == NULL) {
+		free(image);
+		free(first);
 		return 1;
+	}
 	list_operands(&ls, paths, npaths);
 	ls.status = finish_stdout(ls.status);
 	if (ukfs_release(ls.u, 0) == -1) {

@@ -135,8 +135,11 @@ ukfs_stat_main(int argc, char **argv)
 	if (first == NULL && argc < 2)
 		usage_exit(stat_usage);
 	u = mount_image(image, &co, UKFS_RDONLY);
-	if (u == NULL)
+	if (u == NULL) {
+		free(image);
+		free(first);
 		return 1;
+	}
 	for (i = first ? 0 : 1; i < argc; i++) {
 		path = i == 0 ? first : argv[i];
 		if (ukfs_xstat(u, AT_FDCWD, path, &xst,

@@ -31,9 +31,17 @@ walk_fini(struct walk *w)
 	w->anc = NULL;
 }
 
+static void
+quiesce(struct walk *w)
+{
+	if (w->ops->quiesce != NULL)
+		w->ops->quiesce(w);
+}
+
 void
 walk_err(struct walk *w, int error)
 {
+	quiesce(w);
 	warnmsg("%s: %s", side_name(w->side, w->path.p), strerror(error));
 	w->status = 1;
 }
@@ -128,6 +136,7 @@ walk_entries(struct walk *w, struct side_dir *d)
 			return;
 		}
 		if (!valid_name(name)) {
+			quiesce(w);
 			warnmsg("%s: skipping invalid name '%s'",
 			    side_name(w->side, w->path.p), name);
 			w->status = 1;
@@ -152,6 +161,7 @@ walk_dir(struct walk *w, int dirfd, const char *name, const struct stat *st)
 	int rv;
 
 	if (is_ancestor(w, st)) {
+		quiesce(w);
 		warnmsg("%s: directory loop; not walked again",
 		    side_name(w->side, w->path.p));
 		w->status = 1;

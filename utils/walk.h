@@ -36,6 +36,8 @@ struct walk_ops {
 	 * when st says regular (else -1); the walk closes it afterwards.
 	 */
 	int open_regular;
+	/* Called before the walk prints a message of its own (may be NULL). */
+	void (*quiesce)(struct walk *w);
 };
 
 struct walk {

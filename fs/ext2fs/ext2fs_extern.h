@@ -16,6 +16,7 @@
 struct buf;
 struct mount;
 struct uio;
+struct fsck_report;
 
 /* A block group, decoded and checked at mount time. */
 struct ext2fs_group {
@@ -202,8 +203,8 @@ void ext2fs_xattrblk_csum_set(
 
 /* ext2fs_newfs.c, ext2fs_fsck.c */
 int ext2fs_newfs(struct vnode *devvp, const char *options);
-int ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
-    int *nproblems);
+int ext2fs_fsck(
+    struct vnode *devvp, const char *options, struct fsck_report *fr);
 
 /* ext2fs_inode.c: reading and decoding inodes */
 int ext2fs_ino_check(const struct ext2fs_mount *, ino_t);

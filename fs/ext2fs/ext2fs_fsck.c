@@ -20,6 +20,7 @@
  */
 #include "sys/param.h"
 #include "sys/buf.h"
+#include "sys/fsck.h"
 #include "sys/kauth.h"
 #include "sys/mount.h"
 #include "sys/uio.h"
@@ -29,67 +30,33 @@
 #include "ext2fs/ext2fs_dinode.h"
 #include "ext2fs/ext2fs_dir.h"
 #include "ext2fs/ext2fs_extern.h"
+#include "ext2fs/ext2fs_fsck.h"
 
-#define FSCK_MAXLINES   100 /* lines of one kind in the report */
 #define E2FS_RESIZE_INO 7
 #define FSCK_MAXDEPTH   (EXT4_EXT_MAX_DEPTH + 1)
 
 struct fsck {
 	struct ext2fs_mount *ump;
-	struct uio *report;
+	struct fsck_report *fr;
 	bool repair;
-	int nproblems;
-	int nlines;
 	uint8_t *bused; /* blocks found in use */
 	uint8_t *iused; /* inodes found in use (by ino) */
 	uint8_t *isdir;
 	uint16_t *nlinks;  /* entries naming each inode (saturating) */
 	uint8_t *named;    /* named by an entry other than "." and ".." */
+	uint32_t *parent;  /* directories: the directory naming them */
+	uint32_t *dotdot;  /* directories: what their ".." names (0: bad) */
+	ino_t lostfound;   /* 0: not looked up yet; -1: none */
+	struct e2clone {   /* direct blocks shared: copied after pass 1 */
+		ino_t ino;
+		int slot;
+		uint64_t blk;
+	} *clones;
+	size_t nclones, capclones;
 	uint64_t nclaimed; /* blocks of the inode being walked */
 	ino_t ino;         /* the inode being walked */
 	int ndups, nbad;
 };
-
-static void fsck_say(struct fsck *, const char *, ...) __printflike(2, 3);
-
-static void
-fsck_say(struct fsck *fk, const char *fmt, ...)
-{
-	char line[200];
-	va_list ap;
-	int n;
-
-	if (fk->nlines++ >= FSCK_MAXLINES) {
-		if (fk->nlines == FSCK_MAXLINES + 1)
-			fsck_say(fk, "(more problems not listed)");
-		return;
-	}
-	va_start(ap, fmt);
-	n = kvsnprintf(line, sizeof(line) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
-	if ((size_t)n <= fk->report->uio_resid)
-		(void)uiomove(line, (size_t)n, fk->report);
-}
-
-static void fsck_problem(struct fsck *, const char *, ...) __printflike(2, 3);
-
-static void
-fsck_problem(struct fsck *fk, const char *fmt, ...)
-{
-	char line[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	kvsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fk->nproblems++;
-	fsck_say(fk, "%s", line);
-}
 
 static bool
 isset(const uint8_t *map, uint64_t i)
@@ -103,6 +70,12 @@ setbit(uint8_t *map, uint64_t i)
 	map[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
+static void
+clrbit(uint8_t *map, uint64_t i)
+{
+	map[i >> 3] &= (uint8_t) ~(1u << (i & 7));
+}
+
 /* --- pass 1: inodes and their blocks ------------------------------------ */
 
 /* blk belongs to the inode being walked. */
@@ -111,7 +84,7 @@ claim(struct fsck *fk, uint64_t blk)
 {
 	if (!ext2fs_blk_valid(fk->ump, blk)) {
 		if (fk->nbad++ < 3)
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "inode %llu: block %llu is outside "
 			    "the file system",
 			    (unsigned long long)fk->ino,
@@ -121,7 +94,7 @@ claim(struct fsck *fk, uint64_t blk)
 	fk->nclaimed++;
 	if (isset(fk->bused, blk)) {
 		if (fk->ndups++ < 3)
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "inode %llu: block %llu is claimed "
 			    "twice",
 			    (unsigned long long)fk->ino,
@@ -129,6 +102,41 @@ claim(struct fsck *fk, uint64_t blk)
 		return;
 	}
 	setbit(fk->bused, blk);
+}
+
+/*
+ * Direct block slot of the inode being walked: with repair, one that
+ * another file has already gets a copy (after pass 1) instead of making
+ * the inode go.
+ */
+static void
+claim_direct(struct fsck *fk, int slot, uint64_t blk)
+{
+	struct e2clone *nc;
+	size_t cap;
+
+	if (!fk->repair || !ext2fs_blk_valid(fk->ump, blk) ||
+	    !isset(fk->bused, blk) || fk->ino < fk->ump->um_first_ino) {
+		claim(fk, blk);
+		return;
+	}
+	fsck_problem(fk->fr, "inode %llu: block %llu is claimed twice",
+	    (unsigned long long)fk->ino, (unsigned long long)blk);
+	fk->nclaimed++;
+	if (fk->nclones == fk->capclones) {
+		cap = fk->capclones ? 2 * fk->capclones : 16;
+		nc = kmem_alloc(cap * sizeof(*nc), KM_SLEEP);
+		if (fk->nclones > 0)
+			memcpy(nc, fk->clones, fk->nclones * sizeof(*nc));
+		if (fk->clones != NULL)
+			kmem_free(fk->clones, fk->capclones * sizeof(*nc));
+		fk->clones = nc;
+		fk->capclones = cap;
+	}
+	fk->clones[fk->nclones].ino = fk->ino;
+	fk->clones[fk->nclones].slot = slot;
+	fk->clones[fk->nclones].blk = blk;
+	fk->nclones++;
 }
 
 /* The blocks below indirect block blk (level 1 points to data). */
@@ -178,8 +186,9 @@ walk_ext(
 	    e2fs_le16(eh.eh_max) > room ||
 	    (depth >= 0 && e2fs_le16(eh.eh_depth) != (unsigned)depth) ||
 	    budget <= 0) {
-		fsck_problem(fk, "inode %llu: damaged extent tree",
+		fsck_problem(fk->fr, "inode %llu: damaged extent tree",
 		    (unsigned long long)fk->ino);
+		fk->nbad++; /* cleared with repair */
 		return;
 	}
 	depth = e2fs_le16(eh.eh_depth);
@@ -254,6 +263,132 @@ inode_patch(
 	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
 	ext2fs_inode_csum_set(ump, ino, raw);
 	bdwrite(bp);
+	fsck_fixed(fk->fr);
+}
+
+/*
+ * Free inode ino (its blocks are bad or another file's): deleted as the
+ * kernel deletes, so that the entries naming it go in pass 2 and its
+ * blocks are freed by the next round's bitmaps.
+ */
+static void
+inode_clear(struct fsck *fk, ino_t ino)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
+	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
+	struct ext2fs_dinode din;
+	struct buf *bp;
+	uint8_t *raw;
+
+	if (ext2fs_bread(ump,
+	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, &bp) != 0)
+		return;
+	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
+	memcpy(&din, raw, MIN(sizeof(din), (size_t)ump->um_isize));
+	din.i_mode = 0;
+	din.i_links_count = 0;
+	din.i_dtime = e2fs_le32((uint32_t)time_second());
+	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
+	ext2fs_inode_csum_set(ump, ino, raw);
+	bp->b_flags |= B_META;
+	bdwrite(bp);
+	clrbit(fk->iused, ino);
+	clrbit(fk->isdir, ino);
+	fsck_say(fk->fr, "inode %llu: cleared", (unsigned long long)ino);
+	fsck_fixed(fk->fr);
+}
+
+/* Point direct slot `slot` of inode ino at block blk. */
+static void
+inode_patch_block(struct fsck *fk, ino_t ino, int slot, uint32_t blk)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
+	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
+	struct ext2fs_dinode din;
+	struct buf *bp;
+	uint8_t *raw;
+
+	if (ext2fs_bread(ump,
+	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, &bp) != 0)
+		return;
+	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
+	memcpy(&din, raw, MIN(sizeof(din), (size_t)ump->um_isize));
+	din.i_block[slot] = e2fs_le32(blk);
+	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
+	ext2fs_inode_csum_set(ump, ino, raw);
+	bp->b_flags |= B_META;
+	bdwrite(bp);
+	fsck_fixed(fk->fr);
+}
+
+/* Clear the obsolete fragment address of inode ino. */
+static void
+inode_patch_faddr(struct fsck *fk, ino_t ino)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
+	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
+	struct ext2fs_dinode din;
+	struct buf *bp;
+	uint8_t *raw;
+
+	if (ext2fs_bread(ump,
+	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, &bp) != 0)
+		return;
+	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
+	memcpy(&din, raw, MIN(sizeof(din), (size_t)ump->um_isize));
+	din.i_faddr = 0;
+	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
+	ext2fs_inode_csum_set(ump, ino, raw);
+	bp->b_flags |= B_META;
+	bdwrite(bp);
+	fsck_fixed(fk->fr);
+}
+
+/*
+ * The resize inode's double-indirect block lists the reserved descriptor
+ * blocks, each listing its backups: all inside the file system (not
+ * repaired: e2fsck remakes the inode).
+ */
+static void
+check_resize(struct fsck *fk, uint64_t dind)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	uint32_t *l1, *l2, i, j, v, nbad = 0;
+	struct buf *bp;
+
+	if (!ext2fs_blk_valid(ump, dind) || ext2fs_bread(ump, dind, &bp) != 0)
+		return;
+	l1 = kmem_alloc(ump->um_bsize, KM_SLEEP);
+	l2 = kmem_alloc(ump->um_bsize, KM_SLEEP);
+	memcpy(l1, bp->b_data, ump->um_bsize);
+	brelse(bp, 0);
+	for (i = 0; i < ump->um_nindir && nbad < 3; i++) {
+		if ((v = e2fs_le32(l1[i])) == 0)
+			continue;
+		if (!ext2fs_blk_valid(ump, v) || ext2fs_bread(ump, v, &bp) != 0) {
+			nbad++;
+			fsck_problem(fk->fr,
+			    "resize inode: block %u outside the file system", v);
+			continue;
+		}
+		memcpy(l2, bp->b_data, ump->um_bsize);
+		brelse(bp, 0);
+		for (j = 0; j < ump->um_nindir && nbad < 3; j++) {
+			v = e2fs_le32(l2[j]);
+			if (v != 0 && !ext2fs_blk_valid(ump, v)) {
+				nbad++;
+				fsck_problem(fk->fr,
+				    "resize inode: block %u outside the "
+				    "file system",
+				    v);
+			}
+		}
+	}
+	kmem_free(l1, ump->um_bsize);
+	kmem_free(l2, ump->um_bsize);
 }
 
 /* Is ino one the superblock names (journal, quota, orphan file ...)? */
@@ -289,23 +424,33 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 	fk->ndups = fk->nbad = 0;
 	setbit(fk->iused, ino);
 	if (type == VBAD && ino >= ump->um_first_ino) {
-		fsck_problem(fk, "inode %llu: bad file type %#o",
+		fsck_problem(fk->fr, "inode %llu: bad file type %#o",
 		    (unsigned long long)ino, mode & E2FS_IFMT);
+		if (fk->repair)
+			inode_clear(fk, ino);
 		return;
 	}
 	if (type == VDIR)
 		setbit(fk->isdir, ino);
 	if (din->i_dtime != 0 && !special_inode(ump, ino)) {
-		fsck_problem(fk, "inode %llu is in use but has a deletion time",
+		fsck_problem(fk->fr, "inode %llu is in use but has a deletion time",
 		    (unsigned long long)ino);
 		if (fk->repair)
 			inode_patch(fk, ino, NULL, NULL, true);
 	}
 	if (ino == E2FS_RESIZE_INO) {
 		/* its indirect blocks are the reserved descriptor blocks */
-		if (din->i_block[E2FS_DIND_BLOCK] != 0)
+		if (din->i_block[E2FS_DIND_BLOCK] != 0) {
 			claim(fk, e2fs_le32(din->i_block[E2FS_DIND_BLOCK]));
+			check_resize(fk, e2fs_le32(din->i_block[E2FS_DIND_BLOCK]));
+		}
 		return;
+	}
+	if (din->i_faddr != 0) {
+		fsck_problem(fk->fr, "inode %llu: fragment address %u, not 0",
+		    (unsigned long long)ino, e2fs_le32(din->i_faddr));
+		if (fk->repair)
+			inode_patch_faddr(fk, ino);
 	}
 	if (raw_has_blocks(ump, din)) {
 		if (flags & EXT4_EXTENTS_FL)
@@ -314,8 +459,8 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 		else {
 			for (level = 0; level < E2FS_NDADDR; level++)
 				if (din->i_block[level] != 0)
-					claim(
-					    fk, e2fs_le32(din->i_block[level]));
+					claim_direct(fk, level,
+					    e2fs_le32(din->i_block[level]));
 			for (level = 1; level <= E2FS_NIADDR; level++)
 				if (din->i_block[E2FS_NDADDR + level - 1] != 0)
 					walk_ind(fk,
@@ -333,10 +478,16 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 				setbit(fk->bused, acl);
 			fk->nclaimed++;
 		} else
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "inode %llu: attribute block %llu "
 			    "outside the file system",
 			    (unsigned long long)ino, (unsigned long long)acl);
+	}
+	if ((fk->ndups > 0 || fk->nbad > 0) && fk->repair &&
+	    !special_inode(ump, ino) && ino >= ump->um_first_ino) {
+		/* cut: the file that came second loses */
+		inode_clear(fk, ino);
+		return;
 	}
 	iblocks = e2fs_le32(din->i_blocks_lo);
 	if (E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_HUGE_FILE))
@@ -346,7 +497,7 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 	    E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_HUGE_FILE))
 		want = fk->nclaimed;
 	if (iblocks != want && fk->ndups == 0 && fk->nbad == 0) {
-		fsck_problem(fk, "inode %llu: i_blocks is %llu, should be %llu",
+		fsck_problem(fk->fr, "inode %llu: i_blocks is %llu, should be %llu",
 		    (unsigned long long)ino, (unsigned long long)iblocks,
 		    (unsigned long long)want);
 		if (fk->repair && want <= UINT32_MAX &&
@@ -355,6 +506,90 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 			inode_patch(fk, ino, NULL, &fix, false);
 		}
 	}
+}
+
+static void mark_layout(struct fsck *);
+
+/* A block free in what was found, in the layout and in the bitmap. */
+static uint64_t
+free_block(struct fsck *fk, const uint8_t *layout)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	const struct ext2fs_group *gp;
+	uint64_t first, b;
+	uint32_t g, n, i;
+	struct buf *bp;
+
+	for (g = 0; g < ump->um_ngroups; g++) {
+		gp = &ump->um_groups[g];
+		if (gp->g_flags & E2FS_BG_BLOCK_UNINIT)
+			continue;
+		if (ext2fs_bread(ump, gp->g_block_bitmap, &bp) != 0)
+			continue;
+		first = ext2fs_group_first_block(ump, g);
+		n = ext2fs_group_nblocks(ump, g);
+		for (i = 0; i < n; i++) {
+			b = first + i;
+			if (!isset(bp->b_data, i) && !isset(fk->bused, b) &&
+			    !isset(layout, b)) {
+				brelse(bp, 0);
+				return b;
+			}
+		}
+		brelse(bp, 0);
+	}
+	return 0;
+}
+
+/* Give each shared direct block of pass 1 a copy of its own. */
+static void
+clone_blocks(struct fsck *fk)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	size_t i, mapsize = (size_t)howmany(ump->um_nblocks, 8);
+	uint8_t *save, *layout;
+	struct buf *from, *to;
+	struct e2clone *c;
+	uint64_t nb;
+	uint32_t v;
+
+	if (fk->nclones == 0)
+		return;
+	/* the groups' own blocks, without marking them found yet */
+	save = fk->bused;
+	layout = kmem_zalloc(mapsize, KM_SLEEP);
+	fk->bused = layout;
+	mark_layout(fk);
+	fk->bused = save;
+	for (i = 0; i < fk->nclones; i++) {
+		c = &fk->clones[i];
+		if ((nb = free_block(fk, layout)) == 0) {
+			fsck_say(fk->fr, "inode %llu: no free block to copy "
+			                 "block %llu to",
+			    (unsigned long long)c->ino,
+			    (unsigned long long)c->blk);
+			continue;
+		}
+		if (ext2fs_bread(ump, c->blk, &from) != 0)
+			continue;
+		if (ext2fs_bread(ump, nb, &to) != 0) {
+			brelse(from, 0);
+			continue;
+		}
+		memcpy(to->b_data, from->b_data, ump->um_bsize);
+		brelse(from, 0);
+		bdwrite(to);
+		setbit(fk->bused, nb);
+		v = (uint32_t)nb;
+		inode_patch_block(fk, c->ino, c->slot, v);
+		fsck_say(fk->fr, "inode %llu: block %llu copied to %llu",
+		    (unsigned long long)c->ino, (unsigned long long)c->blk,
+		    (unsigned long long)nb);
+	}
+	kmem_free(layout, mapsize);
+	kmem_free(fk->clones, fk->capclones * sizeof(*fk->clones));
+	fk->clones = NULL;
+	fk->nclones = fk->capclones = 0;
 }
 
 static void
@@ -381,7 +616,7 @@ pass1(struct fsck *fk)
 					brelse(bp, 0);
 				if (ext2fs_bread(ump, tblk, &bp) != 0) {
 					bp = NULL;
-					fsck_problem(fk,
+					fsck_problem(fk->fr,
 					    "inode table block "
 					    "%llu unreadable",
 					    (unsigned long long)tblk);
@@ -403,7 +638,7 @@ pass1(struct fsck *fk)
 				continue;
 			}
 			if (idx >= nused && !special_inode(ump, ino))
-				fsck_problem(fk,
+				fsck_problem(fk->fr,
 				    "inode %llu in use past the "
 				    "initialised part of group %u",
 				    (unsigned long long)ino, g);
@@ -415,6 +650,7 @@ pass1(struct fsck *fk)
 	}
 	if (bp != NULL)
 		brelse(bp, 0);
+	clone_blocks(fk);
 }
 
 /* --- pass 2: directories ------------------------------------------------ */
@@ -438,16 +674,24 @@ dir_entry_cb(void *arg, const struct ext2fs_dirent_info *de)
 
 	if (dc->nrec == 0 && de->de_off == 0 &&
 	    (!dot || de->de_ino != dc->dp->i_number))
-		fsck_problem(fk, "directory %llu: the first entry is not \".\"",
+		fsck_problem(fk->fr, "directory %llu: the first entry is not \".\"",
 		    (unsigned long long)dc->dp->i_number);
 	if (dc->nrec == 1 && de->de_off < (off_t)fk->ump->um_bsize && !dotdot)
-		fsck_problem(fk,
+		fsck_problem(fk->fr,
 		    "directory %llu: the second entry is not "
 		    "\"..\"",
 		    (unsigned long long)dc->dp->i_number);
 	dc->nrec++;
+	if (dotdot && !isset(fk->iused, de->de_ino)) {
+		/* mended in pass 3, when the parent is known */
+		fsck_problem(fk->fr,
+		    "directory %llu: \"..\" names unused inode %llu",
+		    (unsigned long long)dc->dp->i_number,
+		    (unsigned long long)de->de_ino);
+		return 0;
+	}
 	if (!isset(fk->iused, de->de_ino)) {
-		fsck_problem(fk,
+		fsck_problem(fk->fr,
 		    "directory %llu: entry \"%.*s\" names unused "
 		    "inode %llu",
 		    (unsigned long long)dc->dp->i_number,
@@ -456,14 +700,64 @@ dir_entry_cb(void *arg, const struct ext2fs_dirent_info *de)
 		if (fk->repair) {
 			memcpy(de->de_chunk + de->de_pos, &zero, sizeof(zero));
 			*de->de_dirty = true;
+			fsck_fixed(fk->fr);
 		}
 		return 0;
 	}
 	if (fk->nlinks[de->de_ino] < UINT16_MAX)
 		fk->nlinks[de->de_ino]++;
-	if (!dot && !dotdot)
+	if (dotdot)
+		fk->dotdot[dc->dp->i_number] = (uint32_t)de->de_ino;
+	if (!dot && !dotdot) {
 		setbit(fk->named, de->de_ino);
+		if (isset(fk->isdir, de->de_ino) && fk->parent[de->de_ino] == 0)
+			fk->parent[de->de_ino] = (uint32_t)dc->dp->i_number;
+	}
 	return 0;
+}
+
+/*
+ * Make a damaged directory block empty: one unused record, or "." and
+ * ".." (the root, mended in pass 3) for the first block.
+ */
+static void
+dir_block_reset(struct fsck *fk, ino_t ino, uint8_t *blk, bool first)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	size_t len = ump->um_bsize;
+	struct ext2fs_direct d;
+	uint8_t ft = E2FS_HAS_INCOMPAT(ump, EXT2F_INCOMPAT_FILETYPE)
+	    ? EXT2_FT_DIR
+	    : EXT2_FT_UNKNOWN;
+	size_t dot = E2FS_DIRSIZ(1);
+
+	memset(blk, 0, len);
+	if (E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_METADATA_CSUM)) {
+		ext2fs_dirtail_init(ump, blk);
+		len -= E2FS_DIRTAIL_SIZE;
+	}
+	memset(&d, 0, sizeof(d));
+	if (!first) {
+		d.e2d_reclen = e2fs_le16(ext2fs_dir_reclen_enc(ump, len));
+		memcpy(blk, &d, sizeof(d));
+		return;
+	}
+	d.e2d_ino = e2fs_le32((uint32_t)ino);
+	d.e2d_reclen = e2fs_le16(ext2fs_dir_reclen_enc(ump, dot));
+	d.e2d_namlen = 1;
+	d.e2d_type = ft;
+	memcpy(blk, &d, sizeof(d));
+	blk[sizeof(d)] = '.';
+	d.e2d_ino = e2fs_le32(E2FS_ROOTINO);
+	d.e2d_reclen = e2fs_le16(ext2fs_dir_reclen_enc(ump, len - dot));
+	d.e2d_namlen = 2;
+	memcpy(blk + dot, &d, sizeof(d));
+	memcpy(blk + dot + sizeof(d), "..", 2);
+	if (fk->nlinks[ino] < UINT16_MAX)
+		fk->nlinks[ino]++;
+	if (fk->nlinks[E2FS_ROOTINO] < UINT16_MAX)
+		fk->nlinks[E2FS_ROOTINO]++;
+	fk->dotdot[ino] = E2FS_ROOTINO;
 }
 
 static void
@@ -479,20 +773,20 @@ check_dir(struct fsck *fk, ino_t ino)
 	int error;
 
 	if ((error = ext2fs_inode_load(ump, ino, &dp)) != 0) {
-		fsck_problem(fk, "directory %llu: damaged inode (error %d)",
+		fsck_problem(fk->fr, "directory %llu: damaged inode (error %d)",
 		    (unsigned long long)ino, error);
 		return;
 	}
 	dc.dp = dp;
 	if (!ext2fs_has_blockmap(dp)) {
-		fsck_say(fk, "directory %llu: inline; not checked",
+		fsck_say(fk->fr, "directory %llu: inline; not checked",
 		    (unsigned long long)ino);
 		ext2fs_inode_free(dp);
 		return;
 	}
 	for (lbn = 0; lbn < E2FS_LBLKNO(ump, dp->i_size); lbn++) {
 		if (ext2fs_blkmap(dp, lbn, &pbn, NULL) != 0 || pbn < 0) {
-			fsck_problem(fk, "directory %llu: block %lld missing",
+			fsck_problem(fk->fr, "directory %llu: block %lld missing",
 			    (unsigned long long)ino, (long long)lbn);
 			continue;
 		}
@@ -506,11 +800,19 @@ check_dir(struct fsck *fk, ino_t ino)
 		error = ext2fs_dir_chunk(dp, bp->b_data, len,
 		    E2FS_LBLKTOOFF(ump, lbn), 0, E2FS_DIRWALK_WRITE, &dirty,
 		    dir_entry_cb, &dc);
-		if (error != 0)
-			fsck_problem(fk,
+		if (error != 0) {
+			fsck_problem(fk->fr,
 			    "directory %llu: damaged records in "
 			    "block %lld",
 			    (unsigned long long)ino, (long long)lbn);
+			if (fk->repair) {
+				/* its names are lost: what they named goes
+				 * to lost+found in the next round */
+				dir_block_reset(fk, ino, bp->b_data, lbn == 0);
+				dirty = true;
+				fsck_fixed(fk->fr);
+			}
+		}
 		if (dirty) {
 			ext2fs_dirblk_csum_set(dp, bp->b_data);
 			bdwrite(bp);
@@ -532,6 +834,79 @@ pass2(struct fsck *fk)
 
 /* --- pass 3: connectivity ---------------------------------------------- */
 
+/* lost+found's inode, or 0 when there is none. */
+static ino_t
+lostfound(struct fsck *fk)
+{
+	ino_t ino;
+
+	if (fk->lostfound == 0) {
+		fk->lostfound = (ino_t)-1;
+		if (ext2fs_fsck_lookup(fk->ump, E2FS_ROOTINO, "lost+found",
+		        &ino) == 0 &&
+		    ino <= fk->ump->um_ninodes && isset(fk->iused, ino) &&
+		    isset(fk->isdir, ino))
+			fk->lostfound = ino;
+	}
+	return fk->lostfound == (ino_t)-1 ? 0 : fk->lostfound;
+}
+
+/* Name ino "#ino" in lost+found; the counts follow. */
+static bool
+reconnect(struct fsck *fk, ino_t ino)
+{
+	struct ext2fs_dinode din;
+	uint8_t *raw;
+	char name[32];
+	ino_t lf = lostfound(fk);
+	uint16_t mode;
+	int error;
+
+	if (lf == 0 || lf == ino) {
+		fsck_say(fk->fr, "inode %llu: no lost+found to put it in",
+		    (unsigned long long)ino);
+		return false;
+	}
+	raw = kmem_zalloc(MAX(fk->ump->um_isize, sizeof(din)), KM_SLEEP);
+	error = ext2fs_dinode_read(fk->ump, ino, raw);
+	memcpy(&din, raw, sizeof(din));
+	kmem_free(raw, MAX(fk->ump->um_isize, sizeof(din)));
+	if (error != 0)
+		return false;
+	mode = e2fs_le16(din.i_mode);
+	ksnprintf(name, sizeof(name), "#%llu", (unsigned long long)ino);
+	if ((error = ext2fs_fsck_link(fk->ump, lf, ino, mode, name)) != 0) {
+		fsck_say(fk->fr, "inode %llu: cannot enter it in lost+found "
+		                 "(error %d)",
+		    (unsigned long long)ino, error);
+		return false;
+	}
+	fsck_say(fk->fr, "inode %llu: now lost+found/%s",
+	    (unsigned long long)ino, name);
+	if (fk->nlinks[ino] < UINT16_MAX)
+		fk->nlinks[ino]++;
+	setbit(fk->named, ino);
+	if (isset(fk->isdir, ino))
+		fk->parent[ino] = (uint32_t)lf;
+	return true;
+}
+
+/* Make the ".." of directory ino name parent; the counts follow. */
+static bool
+set_dotdot(struct fsck *fk, ino_t ino, uint32_t parent)
+{
+	uint32_t old = fk->dotdot[ino];
+
+	if (ext2fs_fsck_setdotdot(fk->ump, ino, parent) != 0)
+		return false;
+	if (old != 0 && fk->nlinks[old] > 0)
+		fk->nlinks[old]--;
+	if (fk->nlinks[parent] < UINT16_MAX)
+		fk->nlinks[parent]++;
+	fk->dotdot[ino] = parent;
+	return true;
+}
+
 static void
 pass3(struct fsck *fk)
 {
@@ -539,13 +914,24 @@ pass3(struct fsck *fk)
 
 	for (ino = 1; ino <= fk->ump->um_ninodes; ino++) {
 		if (!isset(fk->isdir, ino) || !isset(fk->iused, ino) ||
-		    ino == E2FS_ROOTINO || special_inode(fk->ump, ino) ||
-		    isset(fk->named, ino))
+		    special_inode(fk->ump, ino))
 			continue;
-		fsck_problem(fk,
-		    "directory %llu is not connected to the tree "
-		    "(not repaired)",
-		    (unsigned long long)ino);
+		if (ino != E2FS_ROOTINO && !isset(fk->named, ino)) {
+			fsck_problem(fk->fr,
+			    "directory %llu is not connected to the tree",
+			    (unsigned long long)ino);
+			if (fk->repair && reconnect(fk, ino))
+				fsck_fixed(fk->fr);
+		}
+		if (ino == E2FS_ROOTINO)
+			fk->parent[ino] = E2FS_ROOTINO;
+		if (fk->parent[ino] == 0 || fk->dotdot[ino] == fk->parent[ino])
+			continue;
+		fsck_problem(fk->fr,
+		    "directory %llu: \"..\" names %u, but %u names it",
+		    (unsigned long long)ino, fk->dotdot[ino], fk->parent[ino]);
+		if (fk->repair && set_dotdot(fk, ino, fk->parent[ino]))
+			fsck_fixed(fk->fr);
 	}
 }
 
@@ -570,18 +956,21 @@ pass4(struct fsck *fk)
 		have = e2fs_le16(din.i_links_count);
 		want = fk->nlinks[ino];
 		if (want == 0) {
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "inode %llu is in use but no "
-			    "directory names it (not repaired)",
+			    "directory names it",
 			    (unsigned long long)ino);
-			continue;
+			if (!fk->repair || !reconnect(fk, ino))
+				continue;
+			fsck_fixed(fk->fr);
+			want = fk->nlinks[ino];
 		}
 		if (isset(fk->isdir, ino) && have == 1 &&
 		    want >= E2FS_LINK_MAX &&
 		    E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_DIR_NLINK))
 			continue;
 		if (have != want) {
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "inode %llu: link count %u, should be "
 			    "%u",
 			    (unsigned long long)ino, have, want);
@@ -657,7 +1046,7 @@ check_bitmap(struct fsck *fk, uint32_t g, bool blocks)
 			for (i = ump->um_ipg; i < 8 * ump->um_bsize; i++)
 				setbit(virt, i);
 		if (memcmp(virt, want, ump->um_bsize) != 0) {
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "group %u: %s bitmap is marked "
 			    "uninitialised but things are in use",
 			    g, blocks ? "block" : "inode");
@@ -668,6 +1057,7 @@ check_bitmap(struct fsck *fk, uint32_t g, bool blocks)
 				ext2fs_gd_dirty(ump, g);
 				mutex_exit(&ump->um_lock);
 				uninit = false;
+				fsck_fixed(fk->fr);
 			}
 		}
 		kmem_free(virt, ump->um_bsize);
@@ -682,7 +1072,7 @@ check_bitmap(struct fsck *fk, uint32_t g, bool blocks)
 			}
 		}
 		if (ndiff > 0) {
-			fsck_problem(fk,
+			fsck_problem(fk->fr,
 			    "group %u: %u %s bitmap differences "
 			    "(the first at %llu)",
 			    g, ndiff, blocks ? "block" : "inode",
@@ -695,6 +1085,7 @@ check_bitmap(struct fsck *fk, uint32_t g, bool blocks)
 				mutex_enter(&ump->um_lock);
 				ext2fs_gd_dirty(ump, g);
 				mutex_exit(&ump->um_lock);
+				fsck_fixed(fk->fr);
 			} else
 				brelse(bp, 0);
 		} else
@@ -703,22 +1094,28 @@ check_bitmap(struct fsck *fk, uint32_t g, bool blocks)
 	kmem_free(want, ump->um_bsize);
 	mutex_enter(&ump->um_lock);
 	if (blocks && gp->g_free_blocks != nfree) {
-		fsck_problem(fk, "group %u: %u free blocks counted, %u found",
+		fsck_problem(fk->fr, "group %u: %u free blocks counted, %u found",
 		    g, gp->g_free_blocks, nfree);
 		gp->g_free_blocks = nfree;
 		ext2fs_gd_dirty(ump, g);
+		if (fk->repair)
+			fsck_fixed(fk->fr);
 	}
 	if (!blocks && gp->g_free_inodes != nfree) {
-		fsck_problem(fk, "group %u: %u free inodes counted, %u found",
+		fsck_problem(fk->fr, "group %u: %u free inodes counted, %u found",
 		    g, gp->g_free_inodes, nfree);
 		gp->g_free_inodes = nfree;
 		ext2fs_gd_dirty(ump, g);
+		if (fk->repair)
+			fsck_fixed(fk->fr);
 	}
 	if (!blocks && gp->g_used_dirs != ndirs) {
-		fsck_problem(fk, "group %u: %u directories counted, %u found",
+		fsck_problem(fk->fr, "group %u: %u directories counted, %u found",
 		    g, gp->g_used_dirs, ndirs);
 		gp->g_used_dirs = ndirs;
 		ext2fs_gd_dirty(ump, g);
+		if (fk->repair)
+			fsck_fixed(fk->fr);
 	}
 	mutex_exit(&ump->um_lock);
 }
@@ -784,9 +1181,9 @@ fsck_open(struct vnode *devvp, bool repair, struct ext2fs_mount **umpp)
 	return 0;
 }
 
-int
-ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
-    int *nproblems)
+static int
+ext2fs_fsck_round(
+    struct vnode *devvp, const char *options, struct fsck_report *fr)
 {
 	struct ext2fs_mount *ump;
 	struct fsck fk;
@@ -795,12 +1192,12 @@ ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 	int error;
 
 	memset(&fk, 0, sizeof(fk));
-	fk.repair = options != NULL && strstr(options, "repair") != NULL;
-	fk.report = report;
+	fk.repair = fr->fr_repair;
+	fk.fr = fr;
 	if ((error = fsck_open(devvp, fk.repair, &ump)) != 0)
 		return error;
 	if (fk.repair && (error = ext2fs_rw_check(ump, true)) != 0) {
-		fsck_say(&fk, "cannot repair: a feature is not supported");
+		fsck_say(fk.fr, "cannot repair: a feature is not supported");
 		fk.repair = false;
 		ump->um_ronly = true;
 	}
@@ -812,14 +1209,24 @@ ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 	fk.nlinks = kmem_zalloc(
 	    ((size_t)ump->um_ninodes + 1) * sizeof(uint16_t), KM_SLEEP);
 	fk.named = kmem_zalloc(inobytes, KM_SLEEP);
+	fk.parent = kmem_zalloc(
+	    ((size_t)ump->um_ninodes + 1) * sizeof(uint32_t), KM_SLEEP);
+	fk.dotdot = kmem_zalloc(
+	    ((size_t)ump->um_ninodes + 1) * sizeof(uint32_t), KM_SLEEP);
 
 	state = e2fs_le16(ump->um_sb.s_state);
 	if (E2FS_HAS_INCOMPAT(ump, EXT3F_INCOMPAT_RECOVER))
-		fsck_problem(&fk, "the journal needs recovery: use e2fsck");
-	if (!(state & E2FS_ISCLEAN))
-		fsck_problem(&fk, "the file system was not cleanly unmounted");
-	if (state & E2FS_ERRORS)
-		fsck_problem(&fk, "the file system has errors recorded");
+		fsck_problem(fk.fr, "the journal needs recovery: use e2fsck");
+	if (!(state & E2FS_ISCLEAN)) {
+		fsck_problem(fk.fr, "the file system was not cleanly unmounted");
+		if (fk.repair)
+			fsck_fixed(fk.fr); /* marked clean at the end */
+	}
+	if (state & E2FS_ERRORS) {
+		fsck_problem(fk.fr, "the file system has errors recorded");
+		if (fk.repair)
+			fsck_fixed(fk.fr);
+	}
 	pass1(&fk);
 	pass2(&fk);
 	pass3(&fk);
@@ -832,6 +1239,8 @@ ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 		error = ext2fs_sbupdate(ump, false);
 	}
 	kmem_free(fk.nlinks, ((size_t)ump->um_ninodes + 1) * sizeof(uint16_t));
+	kmem_free(fk.parent, ((size_t)ump->um_ninodes + 1) * sizeof(uint32_t));
+	kmem_free(fk.dotdot, ((size_t)ump->um_ninodes + 1) * sizeof(uint32_t));
 	kmem_free(fk.isdir, inobytes);
 	kmem_free(fk.named, inobytes);
 	kmem_free(fk.iused, inobytes);
@@ -839,6 +1248,15 @@ ext2fs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 	ext2fs_rw_done(ump);
 	ext2fs_groups_free(ump);
 	kmem_free(ump, sizeof(*ump));
-	*nproblems = fk.nproblems;
 	return error;
+}
+
+#define E2FSCK_ROUNDS 3 /* repair rounds after the first one */
+
+/* vfs_fsckr */
+int
+ext2fs_fsck(
+    struct vnode *devvp, const char *options, struct fsck_report *fr)
+{
+	return fsck_rounds(devvp, options, fr, ext2fs_fsck_round, E2FSCK_ROUNDS);
 }

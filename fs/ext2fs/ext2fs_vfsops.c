@@ -39,7 +39,7 @@ static struct vfsops ext2fs_vfsops = {
     .vfs_loadvnode = ext2fs_loadvnode,
     .vfs_newvnode = ext2fs_newvnode,
     .vfs_newfs = ext2fs_newfs,
-    .vfs_fsck = ext2fs_fsck,
+    .vfs_fsckr = ext2fs_fsck,
     .vfs_opv_descs = ext2fs_vnodeopv_descs,
 };
 

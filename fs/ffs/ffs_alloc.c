@@ -106,6 +106,38 @@ ffs_cg_nblks(const struct fs *fs, const struct ffs_cgbuf *cb)
  * which follows the allocations so that a search does not walk over the
  * same full blocks again and again.
  */
+/*
+ * With 8 fragments a block, a block's free bits are one byte of the map:
+ * look at 8 blocks at once.  ffs_word8(): the 8 bytes from block h on.
+ */
+static inline uint64_t
+ffs_word8(const uint8_t *map, int64_t h)
+{
+	uint64_t w;
+
+	memcpy(&w, map + h, sizeof(w));
+	return w;
+}
+
+#define FFS_ONES8 UINT64_C(0x0101010101010101)
+#define FFS_HIGH8 UINT64_C(0x8080808080808080)
+
+/* Has none of the 8 blocks all of its fragments free? */
+static inline bool
+ffs_nofull8(uint64_t w)
+{
+	uint64_t x = ~w; /* a free block is a zero byte of x */
+
+	return ((x - FFS_ONES8) & ~x & FFS_HIGH8) == 0;
+}
+
+/* Is every one of the 8 blocks either all free or all in use? */
+static inline bool
+ffs_nopartial8(uint64_t w)
+{
+	return ((w ^ (w >> 1)) & UINT64_C(0x7f7f7f7f7f7f7f7f)) == 0;
+}
+
 static int64_t
 ffs_alloccgblk(struct ffsmount *fm, struct ffs_cgbuf *cb, int64_t pref,
     int size, uint16_t mode)
@@ -132,8 +164,16 @@ ffs_alloccgblk(struct ffsmount *fm, struct ffs_cgbuf *cb, int64_t pref,
 		if (h >= nblks)
 			h -= nblks;
 		/* skip a whole byte of the map at a time where we can */
-		if (fs->fs_frag == 8 && cb->cb_blksfree[h] != 0xff)
-			continue;
+		if (fs->fs_frag == 8) {
+			/* and eight where no block is free */
+			while (h + 8 < nblks && i + 8 < nblks &&
+			    ffs_nofull8(ffs_word8(cb->cb_blksfree, h))) {
+				h += 8;
+				i += 8;
+			}
+			if (cb->cb_blksfree[h] != 0xff)
+				continue;
+		}
 		if (ffs_blkbits(fs, cb->cb_blksfree, h) == full)
 			goto found;
 	}
@@ -234,6 +274,14 @@ ffs_alloccg(struct ffsmount *fm, struct ffs_cgbuf *cb, int64_t pref, int size,
 		h = start + i;
 		if (h >= nblks)
 			h -= nblks;
+		/* blocks wholly free or in use have no fragments to give */
+		if (fs->fs_frag == 8) {
+			while (h + 8 < nblks && i + 8 < nblks &&
+			    ffs_nopartial8(ffs_word8(cb->cb_blksfree, h))) {
+				h += 8;
+				i += 8;
+			}
+		}
 		bits = ffs_blkbits(fs, cb->cb_blksfree, h);
 		if (!(ffs_runs[fs->fs_fragshift][bits] & (1u << allocsiz)) ||
 		    bits == full)

@@ -16,6 +16,7 @@
 
 struct buf;
 struct uio;
+struct fsck_report;
 
 struct ffsmount {
 	struct ufsmount fm_um; /* first: mnt_data points at both */
@@ -191,7 +192,7 @@ extern const struct ufs_ops ffs_ufsops;
 
 /* ffs_newfs.c and ffs_fsck.c */
 int ffs_newfs(struct vnode *devvp, const char *options);
-int ffs_fsck(struct vnode *devvp, const char *options, struct uio *report,
-    int *nproblems);
+int ffs_fsck(
+    struct vnode *devvp, const char *options, struct fsck_report *fr);
 
 #endif /* _FFS_FFS_EXTERN_H_ */

@@ -1,6 +1,8 @@
 /*
- * vfs_fsck for ffs: an offline, read-only check in the spirit of
- * fsck_ffs -n.  Findings go to the report one a line.
+ * vfs_fsckr for ffs: an offline check in the spirit of fsck_ffs.
+ * Findings go to the report one a line; with "repair" what can be put
+ * right is (ffs_fsck_fix.c writes), in rounds (fsck_rounds): clearing an
+ * inode frees its blocks and orphans what it named, for the next round.
  *
  *   superblock   found and sane, summary area readable, clean flag
  *   inodes       types, sizes, every block and fragment inside the file
@@ -12,9 +14,19 @@
  *                names given twice, file types, directories named once
  *                and reachable from the root
  *   link counts  against the names found
+ *
+ * Repairs: inodes nothing names go to lost+found (made when missing);
+ * inodes that are bad, hold bad blocks, blocks claimed before or blocks
+ * past their end are cleared (and so are orphans when lost+found cannot
+ * take them); block counts, link counts and directory sizes are
+ * set; broken entries and names of free or out-of-range inodes, second
+ * names of a directory and duplicate names are removed; "." and ".."
+ * and entry types are set right; the group maps, summaries and totals
+ * are rebuilt from what the walk found in use.
  */
 #include "sys/param.h"
 #include "sys/buf.h"
+#include "sys/fsck.h"
 #include "sys/mount.h"
 #include "sys/uio.h"
 #include "sys/vnode.h"
@@ -28,34 +40,17 @@
 #include "ufs/ufs_bswap.h"
 #include "ufs/ufs_extern.h"
 
-#define FSCK_MAXLINES 200 /* details beyond this are only counted */
 
 void
 ffs_fsck_problem(struct ffs_fsck *st, const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
-	int n;
 
-	(*st->nproblems)++;
-	if (st->nlines > FSCK_MAXLINES)
-		return;
-	if (st->nlines++ == FSCK_MAXLINES) {
-		ksnprintf(line, sizeof(line), "(more problems not listed)\n");
-	} else {
-		va_start(ap, fmt);
-		n = kvsnprintf(line, sizeof(line) - 1, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n > sizeof(line) - 2)
-			n = (int)sizeof(line) - 2;
-		line[n] = '\n';
-		line[n + 1] = '\0';
-	}
-	n = (int)strlen(line);
-	if ((size_t)n <= st->report->uio_resid)
-		(void)uiomove(line, (size_t)n, st->report);
+	va_start(ap, fmt);
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fsck_problem(st->fr, "%s", line);
 }
 
 /* Mark fragments in use; report those claimed already.  */
@@ -100,6 +95,7 @@ struct ffs_fsck_walk {
 	uint64_t frags; /* fragments held, for di_blocks */
 	daddr_t ndb;    /* blocks the size calls for */
 	int reported;
+	bool clear; /* a block is bad or taken: the inode goes (repair) */
 };
 
 /* One block or run of fragments of the file: claim and count it. */
@@ -119,9 +115,11 @@ ffs_fsck_data(struct ffs_fsck_walk *w, int64_t addr, daddr_t lbn, int64_t frags,
 			    (unsigned long long)w->ip->i_number,
 			    (long long)lbn);
 		frags = fs->fs_frag;
+		w->clear = true;
 	}
 	if (addr <= 0 || addr + frags > fs->fs_size ||
 	    ffs_fragnum(fs, addr) + frags > fs->fs_frag) {
+		w->clear = true;
 		if (w->reported++ < 3)
 			ffs_fsck_problem(st,
 			    "inode %llu: bad block address "
@@ -131,7 +129,15 @@ ffs_fsck_data(struct ffs_fsck_walk *w, int64_t addr, daddr_t lbn, int64_t frags,
 		return;
 	}
 	w->frags += (uint64_t)frags;
-	if ((dups = ffs_fsck_claim(st, addr, frags)) != 0 && w->reported++ < 3)
+	if ((dups = ffs_fsck_claim(st, addr, frags)) != 0) {
+		/* a data block of the inode block: it gets a copy */
+		if (!meta && lbn < UFS_NDADDR && st->fr->fr_repair)
+			ffs_fsck_queue_clone(st, w->ip->i_number, lbn, addr,
+			    frags);
+		else
+			w->clear = true;
+	}
+	if (dups != 0 && w->reported++ < 3)
 		ffs_fsck_problem(st,
 		    "inode %llu: block %lld claimed by "
 		    "another file or the file system",
@@ -151,6 +157,7 @@ ffs_fsck_indir(struct ffs_fsck_walk *w, int64_t addr, int level, daddr_t base)
 
 	if (!ufs_addr_valid(ump, addr, ump->um_frag) ||
 	    ffs_fragnum(st->fm.fm_fs, addr) != 0) {
+		w->clear = true;
 		ffs_fsck_problem(st,
 		    "inode %llu: bad indirect block address "
 		    "%lld",
@@ -161,6 +168,7 @@ ffs_fsck_indir(struct ffs_fsck_walk *w, int64_t addr, int level, daddr_t base)
 	if (w->reported != dups0)
 		return; /* claimed twice: do not follow it (loops) */
 	if (ufs_bread_meta(ump, addr, &bp) != 0) {
+		w->clear = true;
 		ffs_fsck_problem(st,
 		    "inode %llu: cannot read indirect block "
 		    "%lld",
@@ -189,7 +197,7 @@ static void
 ffs_fsck_blocks(struct ffs_fsck *st, struct inode *ip)
 {
 	struct ufsmount *ump = &st->fm.fm_um;
-	struct ffs_fsck_walk w = {st, ip, 0, 0, 0};
+	struct ffs_fsck_walk w = {st, ip, 0, 0, 0, false};
 	uint64_t span = 1;
 	daddr_t lbn, base = UFS_NDADDR;
 	int level;
@@ -205,6 +213,8 @@ ffs_fsck_blocks(struct ffs_fsck *st, struct inode *ip)
 		for (level = 1; level <= UFS_NIADDR; level++) {
 			span <<= ump->um_nindirshift;
 			if (ip->i_ib[level - 1] != 0) {
+				if (base >= w.ndb)
+					w.clear = true;
 				if (base >= w.ndb && w.reported++ < 3)
 					ffs_fsck_problem(st,
 					    "inode %llu: "
@@ -227,7 +237,12 @@ ffs_fsck_blocks(struct ffs_fsck *st, struct inode *ip)
 			ffs_fsck_data(&w, xaddr[i], 0,
 			    ffs_numfrags(st->fm.fm_fs, xsize[i]), true);
 	}
-	if (w.frags * (ump->um_fsize / DEV_BSIZE) != ip->i_blocks)
+	if (w.clear) {
+		/* its problems are reported; clearing repairs them all */
+		ffs_fsck_queue(st, ip->i_number, FFS_FIX_CLEAR, 0);
+		return;
+	}
+	if (w.frags * (ump->um_fsize / DEV_BSIZE) != ip->i_blocks) {
 		ffs_fsck_problem(st,
 		    "inode %llu: block count %llu, %llu "
 		    "held",
@@ -235,6 +250,9 @@ ffs_fsck_blocks(struct ffs_fsck *st, struct inode *ip)
 		    (unsigned long long)ip->i_blocks,
 		    (unsigned long long)(w.frags *
 		        (ump->um_fsize / DEV_BSIZE)));
+		ffs_fsck_queue(st, ip->i_number, FFS_FIX_BLOCKS,
+		    w.frags * (ump->um_fsize / DEV_BSIZE));
+	}
 }
 
 /* Look at one in-use inode. */
@@ -254,21 +272,35 @@ ffs_fsck_inode(struct ffs_fsck *st, ino_t ino, const uint8_t *din)
 		st->istate[ino] = FSCK_BAD;
 		st->nlink[ino] = (int16_t)ip->i_nlink;
 		ufs_inode_free(ip);
+		ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
 		return;
 	}
 	dir = (ip->i_mode & UFS_IFMT) == UFS_IFDIR;
 	st->istate[ino] = dir ? FSCK_DIR : FSCK_FILE;
 	st->dtype[ino] = ufs_mode2dt(ip->i_mode);
 	st->nlink[ino] = (int16_t)ip->i_nlink;
-	if (dir && (ip->i_size == 0 || ip->i_size % UFS_DIRBLKSIZ != 0))
+	if (dir && (ip->i_size == 0 || ip->i_size % UFS_DIRBLKSIZ != 0)) {
 		ffs_fsck_problem(st,
 		    "directory %llu: size %llu is not a "
 		    "multiple of %d",
 		    (unsigned long long)ino, (unsigned long long)ip->i_size,
 		    UFS_DIRBLKSIZ);
-	if (ufs_isshortlink(ip) && ip->i_blocks != 0)
+		if (ip->i_size == 0) {
+			ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
+			ufs_inode_free(ip);
+			return;
+		}
+		/* the last fragment holds the rounded-up size */
+		ffs_fsck_queue(st, ino, FFS_FIX_SIZE,
+		    roundup(ip->i_size, (uint64_t)UFS_DIRBLKSIZ));
+	}
+	if (ufs_isshortlink(ip) && ip->i_blocks != 0) {
 		ffs_fsck_problem(st, "symlink %llu: short link with blocks",
 		    (unsigned long long)ino);
+		ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
+		ufs_inode_free(ip);
+		return;
+	}
 	ffs_fsck_blocks(st, ip);
 	ufs_inode_free(ip);
 }
@@ -316,25 +348,37 @@ ffs_fsck_inodes(struct ffs_fsck *st)
 			brelse(bp, B_INVAL);
 		}
 	}
+	ffs_fsck_apply(st);
 	if (st->istate[UFS_ROOTINO] != FSCK_DIR)
 		ffs_fsck_problem(st, "root inode is not a directory");
 }
 
-/* Check one directory chunk and count the names in it. */
-static void
-ffs_fsck_chunk(
-    struct ffs_fsck *st, ino_t dino, const uint8_t *chunk, off_t coff)
+/*
+ * Check one directory chunk and count the names in it; with repair, drop
+ * the entries that cannot stay and fix the ones that can.  Returns
+ * whether the chunk changed.
+ */
+static bool
+ffs_fsck_chunk(struct ffs_fsck *st, ino_t dino, uint8_t *chunk, off_t coff)
 {
 	struct ufsmount *ump = &st->fm.fm_um;
-	bool ns = ump->um_needswap;
-	const struct direct *ep;
-	unsigned pos = 0, reclen, namlen, nent = 0;
+	bool ns = ump->um_needswap, fix = st->fr->fr_repair, dirty = false;
+	struct direct *ep;
+	unsigned pos = 0, reclen, namlen, nent = 0, here;
+	int prev = -1;
 	uint32_t ino;
 	uint8_t type;
 	char name[UFS_MAXNAMLEN + 1];
 
+#define DROP()                                                                 \
+	do {                                                                   \
+		ffs_fsck_dropent(st, chunk, prev, here, false);                \
+		if (prev < 0)                                                  \
+			prev = (int)here;                                      \
+		dirty = true;                                                  \
+	} while (0)
 	while (pos < UFS_DIRBLKSIZ) {
-		ep = (const void *)(chunk + pos);
+		ep = (void *)(chunk + pos);
 		reclen = ufs_rw16(ep->d_reclen, ns);
 		ino = ufs_rw32(ep->d_ino, ns);
 		namlen = ep->d_namlen;
@@ -355,25 +399,57 @@ ffs_fsck_chunk(
 			    "directory %llu, offset %lld: "
 			    "bad entry (rest of chunk skipped)",
 			    (unsigned long long)dino, (long long)(coff + pos));
-			return;
+			if (fix && coff == 0 && pos == 0) {
+				/* "." and ".." first; pass 3 mends ".." */
+				ffs_fsck_dots(st, chunk, dino, UFS_ROOTINO);
+				if (st->refs[dino] != UINT16_MAX)
+					st->refs[dino]++;
+				if (st->refs[UFS_ROOTINO] != UINT16_MAX)
+					st->refs[UFS_ROOTINO]++;
+				st->dotdot[dino] = UFS_ROOTINO;
+				ffs_nameset_add(st->names, ".", 1);
+				ffs_nameset_add(st->names, "..", 2);
+				dirty = true;
+			} else if (fix && UFS_DIRBLKSIZ - pos >= UFS_DIRHDRSIZ) {
+				ffs_fsck_dropent(st, chunk, prev, pos, true);
+				dirty = true;
+			} else if (fix && prev >= 0) {
+				ffs_fsck_dropent(
+				    st, chunk, prev, (unsigned)prev, true);
+				dirty = true;
+			}
+			return dirty;
 		}
+		here = pos;
 		pos += reclen;
 		if (ino == 0) {
 			nent++;
+			prev = (int)here;
 			continue;
 		}
 		memcpy(name, ep->d_name, namlen);
 		name[namlen] = '\0';
-		if (!ffs_nameset_add(st->names, name, namlen))
+		if (!ffs_nameset_add(st->names, name, namlen)) {
 			ffs_fsck_problem(st,
 			    "directory %llu: \"%s\" is there "
 			    "twice",
 			    (unsigned long long)dino, name);
-		if (memchr(name, '/', namlen) != NULL || strlen(name) != namlen)
+			if (fix) {
+				DROP();
+				continue;
+			}
+		}
+		if (memchr(name, '/', namlen) != NULL ||
+		    strlen(name) != namlen) {
 			ffs_fsck_problem(st,
 			    "directory %llu: bad character in "
 			    "a name",
 			    (unsigned long long)dino);
+			if (fix) {
+				DROP();
+				continue;
+			}
+		}
 		if (coff == 0 && nent == 0 && strcmp(name, ".") != 0)
 			ffs_fsck_problem(st,
 			    "directory %llu: first entry is "
@@ -390,6 +466,10 @@ ffs_fsck_chunk(
 			    "directory %llu: \"%s\" names "
 			    "inode %u, out of range",
 			    (unsigned long long)dino, name, ino);
+			if (fix)
+				DROP();
+			else
+				prev = (int)here;
 			continue;
 		}
 		if (st->istate[ino] == FSCK_FREE) {
@@ -397,40 +477,68 @@ ffs_fsck_chunk(
 			    "directory %llu: \"%s\" names "
 			    "free inode %u",
 			    (unsigned long long)dino, name, ino);
+			if (fix)
+				DROP();
+			else
+				prev = (int)here;
 			continue;
 		}
-		if (st->refs[ino] != UINT16_MAX)
-			st->refs[ino]++;
 		if (strcmp(name, ".") == 0) {
-			if (ino != dino)
+			if (ino != dino) {
 				ffs_fsck_problem(st,
 				    "directory %llu: \".\" "
 				    "names inode %u",
 				    (unsigned long long)dino, ino);
+				if (fix) {
+					ep->d_ino = ufs_rw32((uint32_t)dino, ns);
+					ino = (uint32_t)dino;
+					dirty = true;
+				}
+			}
+			if (st->refs[ino] != UINT16_MAX)
+				st->refs[ino]++;
+			prev = (int)here;
 			continue;
 		}
 		if (strcmp(name, "..") == 0) {
+			if (st->refs[ino] != UINT16_MAX)
+				st->refs[ino]++;
 			st->dotdot[dino] = ino;
+			prev = (int)here;
 			continue;
 		}
 		if (type != UFS_DT_UNKNOWN && st->istate[ino] != FSCK_BAD &&
-		    type != st->dtype[ino])
+		    type != st->dtype[ino]) {
 			ffs_fsck_problem(st,
 			    "directory %llu: \"%s\" has type "
 			    "%u, inode %u is of type %u",
 			    (unsigned long long)dino, name, type, ino,
 			    st->dtype[ino]);
+			if (fix) {
+				ep->d_type = st->dtype[ino];
+				dirty = true;
+			}
+		}
 		if (st->istate[ino] == FSCK_DIR) {
-			if (ino == UFS_ROOTINO || st->parent[ino] != 0)
+			if (ino == UFS_ROOTINO || st->parent[ino] != 0) {
 				ffs_fsck_problem(st,
 				    "directory %u has more "
 				    "than one name (\"%s\" in "
 				    "%llu)",
 				    ino, name, (unsigned long long)dino);
-			else
+				if (fix) {
+					DROP();
+					continue;
+				}
+			} else
 				st->parent[ino] = (uint32_t)dino;
 		}
+		if (st->refs[ino] != UINT16_MAX)
+			st->refs[ino]++;
+		prev = (int)here;
 	}
+#undef DROP
+	return dirty;
 }
 
 /* Read directory dino through its block map, chunk by chunk. */
@@ -444,6 +552,7 @@ ffs_fsck_dir(struct ffs_fsck *st, ino_t dino)
 	struct buf *bp;
 	off_t coff;
 	long size;
+	bool dirty;
 
 	if (ffs_inode_read(&st->fm, dino, din) != 0 ||
 	    ufs_dinode_load(ip, din) != 0)
@@ -471,14 +580,22 @@ ffs_fsck_dir(struct ffs_fsck *st, ino_t dino)
 			coff = UFS_LBLKTOSIZE(ump, lbn + 1);
 			continue;
 		}
+		dirty = false;
 		for (; coff + UFS_DIRBLKSIZ <= (off_t)ip->i_size &&
 		     UFS_LBLKNO(ump, coff) == lbn &&
 		     UFS_BLKOFF(ump, coff) + UFS_DIRBLKSIZ <= (size_t)size;
 		     coff += UFS_DIRBLKSIZ)
-			ffs_fsck_chunk(st, dino,
-			    (const uint8_t *)bp->b_data + UFS_BLKOFF(ump, coff),
+			dirty |= ffs_fsck_chunk(st, dino,
+			    (uint8_t *)bp->b_data + UFS_BLKOFF(ump, coff),
 			    coff);
-		brelse(bp, B_INVAL);
+		if (dirty) {
+			if (bwrite(bp) != 0)
+				fsck_say(st->fr,
+				    "directory %llu: cannot write "
+				    "block %lld",
+				    (unsigned long long)dino, (long long)lbn);
+		} else
+			brelse(bp, B_INVAL);
 		if (UFS_LBLKNO(ump, coff) == lbn)
 			coff = UFS_LBLKTOSIZE(ump, lbn + 1);
 	}
@@ -491,6 +608,7 @@ static void
 ffs_fsck_dirs(struct ffs_fsck *st)
 {
 	uint64_t ino, cur, steps;
+	bool fix = st->fr->fr_repair;
 
 	st->names = ffs_nameset_new();
 	for (ino = UFS_ROOTINO; ino < st->ninodes; ino++)
@@ -501,33 +619,47 @@ ffs_fsck_dirs(struct ffs_fsck *st)
 		if (st->istate[ino] != FSCK_DIR)
 			continue;
 		if (ino == UFS_ROOTINO) {
-			if (st->dotdot[ino] != UFS_ROOTINO)
+			if (st->dotdot[ino] != UFS_ROOTINO) {
 				ffs_fsck_problem(st,
 				    "root directory: \"..\" "
 				    "is not the root");
+				if (fix)
+					(void)ffs_fsck_setdotdot(
+					    st, ino, UFS_ROOTINO);
+			}
 			continue;
 		}
 		if (st->parent[ino] == 0) {
 			ffs_fsck_problem(st, "directory %llu has no name",
 			    (unsigned long long)ino);
+			/* into lost+found, or cleared with its files */
+			if (fix && !ffs_fsck_reconnect(st, ino))
+				ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
 			continue;
 		}
-		if (st->dotdot[ino] != st->parent[ino])
+		if (st->dotdot[ino] != st->parent[ino]) {
 			ffs_fsck_problem(st,
 			    "directory %llu: \"..\" is %u, "
 			    "but it is named in %u",
 			    (unsigned long long)ino, st->dotdot[ino],
 			    st->parent[ino]);
+			if (fix && st->dotdot[ino] != 0)
+				(void)ffs_fsck_setdotdot(
+				    st, ino, st->parent[ino]);
+		}
 		for (cur = ino, steps = 0;
 		     cur != UFS_ROOTINO && cur != 0 && steps < st->ninodes;
 		     steps++)
 			cur = st->parent[cur];
-		if (cur != UFS_ROOTINO)
+		if (cur != UFS_ROOTINO) {
 			ffs_fsck_problem(st,
 			    "directory %llu is not connected "
 			    "to the root",
 			    (unsigned long long)ino);
+			ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
+		}
 	}
+	ffs_fsck_apply(st);
 }
 
 /* Pass 4: link counts against the names found. */
@@ -539,18 +671,24 @@ ffs_fsck_links(struct ffs_fsck *st)
 	for (ino = UFS_ROOTINO; ino < st->ninodes; ino++) {
 		if (st->istate[ino] == FSCK_FREE)
 			continue;
-		if (st->refs[ino] == 0)
+		if (st->refs[ino] == 0) {
 			ffs_fsck_problem(st,
 			    "inode %llu is in use but has no "
 			    "name",
 			    (unsigned long long)ino);
-		else if (st->refs[ino] != (uint16_t)st->nlink[ino])
+			/* into lost+found, or cleared */
+			if (st->fr->fr_repair && !ffs_fsck_reconnect(st, ino))
+				ffs_fsck_queue(st, ino, FFS_FIX_CLEAR, 0);
+		} else if (st->refs[ino] != (uint16_t)st->nlink[ino]) {
 			ffs_fsck_problem(st,
 			    "inode %llu: link count %d, %u "
 			    "names found",
 			    (unsigned long long)ino, st->nlink[ino],
 			    st->refs[ino]);
+			ffs_fsck_queue(st, ino, FFS_FIX_NLINK, st->refs[ino]);
+		}
 	}
+	ffs_fsck_apply(st);
 }
 
 static void
@@ -570,6 +708,8 @@ ffs_fsck_free(struct ffs_fsck *st)
 		kmem_free(st->dotdot, n * sizeof(*st->dotdot));
 		kmem_free(st->cgok, (size_t)fs->fs_ncg);
 	}
+	if (st->fix != NULL)
+		kmem_free(st->fix, st->capfix * sizeof(*st->fix));
 	if (st->fm.fm_cs != NULL)
 		kmem_free(
 		    st->fm.fm_cs, (size_t)fs->fs_ncg * sizeof(struct csum));
@@ -577,10 +717,9 @@ ffs_fsck_free(struct ffs_fsck *st)
 	mutex_destroy(&st->fm.fm_um.um_lock);
 }
 
-/* vfs_fsck */
-int
-ffs_fsck(struct vnode *devvp, const char *options, struct uio *report,
-    int *nproblems)
+/* One whole check (and repair, as fr says) of the file system. */
+static int
+ffs_fsck_round(struct vnode *devvp, const char *options, struct fsck_report *fr)
 {
 	struct ffs_fsck st;
 	struct vattr va;
@@ -589,11 +728,9 @@ ffs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 	bool ns;
 	int error;
 
-	if (options != NULL && strstr(options, "repair") != NULL)
-		return EOPNOTSUPP;
+	(void)options;
 	memset(&st, 0, sizeof(st));
-	st.report = report;
-	st.nproblems = nproblems;
+	st.fr = fr;
 	vattr_null(&va);
 	if ((error = VOP_GETATTR(devvp, &va, FSCRED)) != 0)
 		return error;
@@ -607,7 +744,7 @@ ffs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 		return 0;
 	}
 	st.fm.fm_um.um_devvp = devvp;
-	st.fm.fm_um.um_ronly = true;
+	st.fm.fm_um.um_ronly = !fr->fr_repair;
 	st.fm.fm_um.um_ops = &ffs_ufsops;
 	ffs_ump_setup(&st.fm, ns);
 	if ((error = ffs_csum_read(&st.fm)) != 0) {
@@ -615,8 +752,10 @@ ffs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 		ffs_fsck_free(&st);
 		return 0;
 	}
-	if (!(st.fm.fm_fs->fs_clean & FS_ISCLEAN))
+	if (!(st.fm.fm_fs->fs_clean & FS_ISCLEAN)) {
 		ffs_fsck_problem(&st, "file system is not clean");
+		st.fm.fm_fmod = true; /* marked clean below */
+	}
 	st.ninodes = st.fm.fm_um.um_ninodes;
 	st.used =
 	    kmem_zalloc((size_t)howmany(st.fm.fm_fs->fs_size, 8), KM_SLEEP);
@@ -636,6 +775,22 @@ ffs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 	ffs_fsck_dirs(&st);
 	ffs_fsck_links(&st);
 	ffs_fsck_maps(&st);
+	if (fr->fr_repair && st.fm.fm_fmod) {
+		st.fm.fm_fs->fs_clean = FS_ISCLEAN;
+		st.fm.fm_fs->fs_time = time_second();
+		if ((error = ffs_sbupdate(&st.fm, true)) != 0)
+			fsck_say(fr, "cannot write the superblock (error %d)",
+			    error);
+	}
 	ffs_fsck_free(&st);
-	return 0;
+	return error;
+}
+
+#define FFS_FSCK_ROUNDS 4 /* repair rounds after the first one */
+
+/* vfs_fsckr */
+int
+ffs_fsck(struct vnode *devvp, const char *options, struct fsck_report *fr)
+{
+	return fsck_rounds(devvp, options, fr, ffs_fsck_round, FFS_FSCK_ROUNDS);
 }

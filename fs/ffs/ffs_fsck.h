@@ -9,7 +9,7 @@
 #include "sys/param.h"
 #include "ffs/ffs_extern.h"
 
-struct uio;
+struct fsck_report;
 
 /* istate values */
 #define FSCK_FREE 0
@@ -17,11 +17,30 @@ struct uio;
 #define FSCK_DIR  2
 #define FSCK_BAD  3 /* in use but unreadable: not walked */
 
+/* A fix to an inode, made after its inode block is released. */
+#define FFS_FIX_CLEAR  1 /* free it */
+#define FFS_FIX_BLOCKS 2 /* di_blocks = f_val */
+#define FFS_FIX_NLINK  3 /* di_nlink = f_val */
+#define FFS_FIX_SIZE   4 /* di_size = f_val */
+#define FFS_FIX_CLONE  5 /* direct block f_val (f_addr, f_frags) copied */
+struct ffs_fsck_fix {
+	uint64_t f_ino;
+	uint64_t f_val;
+	int64_t f_addr;
+	int64_t f_frags;
+	int f_what;
+};
+
+/* What one group should say, computed from the walk. */
+struct ffs_cgwant {
+	int32_t ndir, nbfree, nifree, nffree;
+	int32_t frsum[MAXFRAG];
+	int32_t clustersum[FS_MAXCONTIG + 1];
+};
+
 struct ffs_fsck {
 	struct ffsmount fm; /* a mount-like view for the shared helpers */
-	struct uio *report;
-	int *nproblems;
-	int nlines; /* lines written to the report */
+	struct fsck_report *fr;
 	uint64_t ninodes;
 	uint8_t *used; /* a bit per fragment: claimed */
 	uint8_t *istate;
@@ -32,6 +51,9 @@ struct ffs_fsck {
 	uint32_t *dotdot;          /* directories: what ".." says */
 	uint8_t *cgok;             /* groups whose block passed the checks */
 	struct ffs_nameset *names; /* of the directory being read */
+	struct ffs_fsck_fix *fix;  /* queued inode fixes (repair) */
+	size_t nfix, capfix;
+	uint32_t lostfound; /* 0: not looked up; UINT32_MAX: none */
 };
 
 void ffs_fsck_problem(struct ffs_fsck *, const char *, ...) __printflike(2, 3);
@@ -40,6 +62,20 @@ struct ffs_nameset *ffs_nameset_new(void);
 void ffs_nameset_free(struct ffs_nameset *);
 void ffs_nameset_clear(struct ffs_nameset *);
 bool ffs_nameset_add(struct ffs_nameset *, const char *, size_t);
+
+/* ffs_fsck_fix.c */
+void ffs_fsck_queue(struct ffs_fsck *, ino_t, int what, uint64_t val);
+void ffs_fsck_queue_clone(
+    struct ffs_fsck *, ino_t, daddr_t lbn, int64_t addr, int64_t frags);
+void ffs_fsck_apply(struct ffs_fsck *);
+void ffs_fsck_dropent(
+    struct ffs_fsck *, uint8_t *chunk, int prev, unsigned pos, bool whole);
+int ffs_fsck_setdotdot(struct ffs_fsck *, ino_t dino, uint32_t to);
+bool ffs_fsck_reconnect(struct ffs_fsck *, ino_t);
+void ffs_fsck_dots(
+    struct ffs_fsck *, uint8_t *chunk, ino_t dino, uint32_t parent);
+void ffs_fsck_cgfix(struct ffs_fsck *, uint32_t c, struct ffs_cgbuf *,
+    const struct ffs_cgwant *);
 
 void ffs_fsck_cgcheck(struct ffs_fsck *);
 void ffs_fsck_maps(struct ffs_fsck *);

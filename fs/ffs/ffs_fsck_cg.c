@@ -6,6 +6,7 @@
  */
 #include "sys/param.h"
 #include "sys/buf.h"
+#include "sys/fsck.h"
 #include "sys/vnode.h"
 
 #include "ffs/ffs_extern.h"
@@ -42,13 +43,6 @@ ffs_fsck_cgcheck(struct ffs_fsck *st)
 		brelse(bp, B_INVAL);
 	}
 }
-
-/* What one group should say, computed from the walk. */
-struct ffs_cgwant {
-	int32_t ndir, nbfree, nifree, nffree;
-	int32_t frsum[MAXFRAG];
-	int32_t clustersum[FS_MAXCONTIG + 1];
-};
 
 /* Free bits of block h of group c, as the walk found them. */
 static unsigned
@@ -184,9 +178,10 @@ ffs_fsck_maps(struct ffs_fsck *st)
 	struct ffs_cgbuf cb;
 	struct ffs_cgwant w;
 	int64_t tdir = 0, tbfree = 0, tifree = 0, tffree = 0;
+	bool fix = st->fr->fr_repair;
 	struct csum *cs;
 	uint32_t c;
-	int i;
+	int i, found;
 
 	for (c = 0; c < (uint32_t)fs->fs_ncg; c++) {
 		ffs_fsck_want(st, c, &w);
@@ -195,6 +190,7 @@ ffs_fsck_maps(struct ffs_fsck *st)
 		tifree += w.nifree;
 		tffree += w.nffree;
 		cs = &st->fm.fm_cs[c];
+		found = st->fr->fr_found;
 		ffs_fsck_count(st, "summary of group", c, "directories",
 		    cs->cs_ndir, w.ndir);
 		ffs_fsck_count(st, "summary of group", c, "free blocks",
@@ -203,8 +199,16 @@ ffs_fsck_maps(struct ffs_fsck *st)
 		    cs->cs_nifree, w.nifree);
 		ffs_fsck_count(st, "summary of group", c, "free fragments",
 		    cs->cs_nffree, w.nffree);
+		if (fix && st->fr->fr_found != found) {
+			cs->cs_ndir = w.ndir;
+			cs->cs_nbfree = w.nbfree;
+			cs->cs_nifree = w.nifree;
+			cs->cs_nffree = w.nffree;
+			st->fm.fm_fmod = true;
+		}
 		if (!st->cgok[c] || ffs_cg_read(&st->fm, c, &cb) != 0)
 			continue;
+		found = st->fr->fr_found;
 		ffs_fsck_count(st, "cylinder group", c, "directories",
 		    CG_GET(&cb, cg_cs.cs_ndir), w.ndir);
 		ffs_fsck_count(st, "cylinder group", c, "free blocks",
@@ -222,8 +226,12 @@ ffs_fsck_maps(struct ffs_fsck *st)
 				break;
 			}
 		ffs_fsck_cgmaps(st, c, &cb, &w);
-		brelse(cb.cb_bp, B_INVAL);
+		if (fix && st->fr->fr_found != found)
+			ffs_fsck_cgfix(st, c, &cb, &w);
+		else
+			brelse(cb.cb_bp, B_INVAL);
 	}
+	found = st->fr->fr_found;
 	ffs_fsck_count(
 	    st, "superblock", 0, "directories", fs->fs_cstotal.cs_ndir, tdir);
 	ffs_fsck_count(st, "superblock", 0, "free blocks",
@@ -232,4 +240,11 @@ ffs_fsck_maps(struct ffs_fsck *st)
 	    fs->fs_cstotal.cs_nifree, tifree);
 	ffs_fsck_count(st, "superblock", 0, "free fragments",
 	    fs->fs_cstotal.cs_nffree, tffree);
+	if (fix && st->fr->fr_found != found) {
+		fs->fs_cstotal.cs_ndir = tdir;
+		fs->fs_cstotal.cs_nbfree = tbfree;
+		fs->fs_cstotal.cs_nifree = tifree;
+		fs->fs_cstotal.cs_nffree = tffree;
+		st->fm.fm_fmod = true;
+	}
 }

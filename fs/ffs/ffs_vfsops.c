@@ -43,7 +43,7 @@ static struct vfsops ffs_vfsops = {
     .vfs_loadvnode = ffs_loadvnode,
     .vfs_newvnode = ffs_newvnode,
     .vfs_newfs = ffs_newfs,
-    .vfs_fsck = ffs_fsck,
+    .vfs_fsckr = ffs_fsck,
     .vfs_opv_descs = ffs_vnodeopv_descs,
 };
 

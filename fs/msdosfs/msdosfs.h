@@ -217,6 +217,8 @@ int msdosfs_fat_freechain(struct msdosfsmount *, uint32_t start);
 int msdosfs_fat_cut(struct msdosfsmount *, uint32_t last);
 int msdosfs_fat_clean(struct msdosfsmount *, bool *clean);
 int msdosfs_fat_markclean(struct msdosfsmount *, bool clean);
+int msdosfs_fat_update(
+    struct msdosfsmount *, const uint32_t *fat, const uint32_t *changed);
 int msdosfs_fsinfo_write(struct msdosfsmount *);
 uint32_t msdosfs_fat_nfree(struct msdosfsmount *);
 
@@ -355,6 +357,7 @@ int msdosfs_dirmodified(struct denode *);
 
 /* --- msdosfs_newfs.c, msdosfs_fsck.c ----------------------------------- */
 int msdosfs_newfs(struct vnode *, const char *);
-int msdosfs_fsck(struct vnode *, const char *, struct uio *, int *);
+struct fsck_report;
+int msdosfs_fsck(struct vnode *, const char *, struct fsck_report *);
 
 #endif /* _MSDOSFS_MSDOSFS_H_ */

@@ -749,3 +749,27 @@ msdosfs_fsinfo_write(struct msdosfsmount *pmp)
 	}
 	return error;
 }
+
+/*
+ * fsck: write every entry of fat (indexed by cluster) whose bit is set in
+ * changed to every FAT copy kept up to date, synchronously.
+ */
+int
+msdosfs_fat_update(struct msdosfsmount *pmp, const uint32_t *fat,
+    const uint32_t *changed)
+{
+	struct fatcursor fc;
+	uint32_t cn;
+	int error = 0, e;
+
+	fc_init(&fc, pmp);
+	fc.fc_sync = true;
+	mutex_enter(&pmp->pm_fatlock);
+	for (cn = 0; cn <= pmp->pm_maxclust && error == 0; cn++)
+		if ((changed[cn / 32] >> (cn % 32)) & 1)
+			error = fat_write(&fc, cn, fat[cn]);
+	if ((e = fc_done(&fc)) != 0 && error == 0)
+		error = e;
+	mutex_exit(&pmp->pm_fatlock);
+	return error;
+}

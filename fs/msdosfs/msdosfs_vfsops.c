@@ -32,7 +32,7 @@ static struct vfsops msdosfs_vfsops = {
     .vfs_loadvnode = msdosfs_loadvnode, /* msdosfs_denode.c */
     .vfs_newvnode = msdosfs_newvnode,   /* msdosfs_denode.c */
     .vfs_newfs = msdosfs_newfs,         /* msdosfs_newfs.c */
-    .vfs_fsck = msdosfs_fsck,           /* msdosfs_fsck.c */
+    .vfs_fsckr = msdosfs_fsck,          /* msdosfs_fsck.c */
     .vfs_opv_descs = msdosfs_vnodeopv_descs,
 };
 

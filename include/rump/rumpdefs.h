@@ -179,6 +179,8 @@ enum rump_etfs_type {
 
 /* etfs open flags */
 #define RUMP_ETFS_RDONLY 0x1
+/* A compressed image file (gzip, vndcompress) is seen uncompressed. */
+#define RUMP_ETFS_DECOMPRESS 0x2
 
 /*
  * libp2k: node operations on vnodes (rumpvfs/vfs_p2k.c), each run with

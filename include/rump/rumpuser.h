@@ -22,6 +22,9 @@ void rumpuser_free(void *mem, size_t len);
 /* Also take an advisory lock (shared for RDONLY, exclusive for RDWR);
  * EBUSY when another open file holds a conflicting one. */
 #define RUMPUSER_OPEN_LOCK   0x4
+/* A compressed image (gzip, vndcompress) reads as its uncompressed bytes
+ * (read-only: EROFS with RDWR); other files are unaffected. */
+#define RUMPUSER_OPEN_DECOMPRESS 0x8
 int rumpuser_open(const char *path, int flags, int *fdp);
 int rumpuser_close(int fd);
 int rumpuser_getfilesize(int fd, uint64_t *sizep);

@@ -25,4 +25,13 @@ struct etfs_dev {
 void etfs_strategy(struct etfs_dev *, struct buf *);
 int etfs_sync(struct etfs_dev *);
 
+/*
+ * Write gathering: between etfs_plug() and etfs_unplug() this thread's
+ * writes that continue one another on one device are copied together
+ * and reach the host as one write (at a gap, a read, the size limit or
+ * the unplug).  etfs_unplug() returns the first error of those writes.
+ */
+void etfs_plug(void);
+int etfs_unplug(void);
+
 #endif /* _SYS_ETFS_H_ */

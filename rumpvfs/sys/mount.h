@@ -11,6 +11,7 @@ struct vnode;
 struct vattr;
 struct mount;
 struct uio;
+struct fsck_report;
 
 struct vfsops {
 	const char *vfs_name;
@@ -41,6 +42,15 @@ struct vfsops {
 	 */
 	int (*vfs_fsck)(struct vnode *devvp, const char *options,
 	    struct uio *report, int *nproblems);
+	/*
+	 * Optional, preferred over vfs_fsck (sys/fsck.h): the same check,
+	 * reporting through fr, which counts the problems found and those
+	 * repaired apart, so that a tool can tell "repaired" from "left".
+	 * A file system with only vfs_fsck (lfs, for now) still works: all
+	 * it finds counts as repaired when repairing returned 0.
+	 */
+	int (*vfs_fsckr)(struct vnode *devvp, const char *options,
+	    struct fsck_report *fr);
 	void (*vfs_init)(void);
 	void (*vfs_done)(void);
 	const struct vnodeopv_desc *const *vfs_opv_descs;

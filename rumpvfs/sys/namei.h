@@ -43,6 +43,10 @@ struct nameidata {
 	int ni_loopcnt;
 	char ni_pnbuf[MAXPATHLEN];  /* the path being walked */
 	char ni_linkbuf[MAXPATHLEN];
+	/* out: the directory of the last name's lookup for a change, and
+	 * its v_xlockgen then (it was unlocked before namei returned) */
+	struct vnode *ni_gendvp;
+	unsigned long ni_dvpgen;
 };
 
 void NDINIT(struct nameidata *, uint32_t op, uint32_t flags,

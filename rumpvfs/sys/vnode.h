@@ -65,6 +65,10 @@ struct vnode {
 	/* name-cache entries that name this vnode or live in it (a dir) */
 	LIST_HEAD(, namecache) v_nclist;    /* entries whose target is us */
 	LIST_HEAD(, namecache) v_dnclist;   /* entries in this directory */
+	/* exclusive vn_lock()s so far: unchanged, nobody changed the file */
+	unsigned long v_xlockgen;
+	/* v_key while reclaiming (the file system frees the original) */
+	uint64_t v_keysave[4];
 };
 
 /* Attributes of a file, as VOP_GETATTR and VOP_SETATTR pass them. */
@@ -90,6 +94,8 @@ struct vattr {
 #define VA_UTIMES_NULL 0x01 /* utimes with "now": owner may, not just root */
 };
 #define VNOVAL (-1)
+/* A vattr time is given unless both halves are VNOVAL: -1 s is a time. */
+#define VATTR_TIMESET(ts) ((ts)->tv_sec != VNOVAL || (ts)->tv_nsec != VNOVAL)
 void vattr_null(struct vattr *);
 
 /* Access bits for VOP_ACCESS. */
