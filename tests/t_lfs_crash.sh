@@ -22,7 +22,10 @@ for run in "5:-b 8192 -f 1024" "6:-b 4096 -f 512 -B 262144" \
 	# shellcheck disable=SC2086 # opts is a list of options
 	"$BIN/ukfs-newfs" -t lfs $opts -s 64m "$W/c.img" || exit 1
 	echo "== $opts, seed $seed"
-	if "$T/ext2_crash_test" -f lfs -c "$BIN/ukfs-lfs-clean" \
+	# the roll-forward mount must succeed: any failure of the cleaner
+	# is 8 here (ext2_crash_test takes 1 for "repaired")
+	if "$T/ext2_crash_test" -f lfs \
+	    -c "sh -c '\"$BIN/ukfs-lfs-clean\" \"\$0\" || exit 8'" \
 	    -C "$BIN/ukfs-fsck -t lfs -n" -s "$seed" -r 4 "$W/c.img" \
 	    "$W/c.log"; then
 		:
