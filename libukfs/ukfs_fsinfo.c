@@ -194,6 +194,8 @@ ukfs_fsinfo(const char *image, uint64_t offset, const char *fstype,
 		rv = fsinfo_msdos(&io, fi);
 	else if (strcmp(type, "cd9660") == 0)
 		rv = fsinfo_cd9660(&io, fi);
+	else if (strcmp(type, "lfs") == 0)
+		rv = fsinfo_lfs(&io, fi);
 	else {
 		ukfs_seterr(
 		    ENOTSUP, "%s: no superblock summary for %s", image, type);

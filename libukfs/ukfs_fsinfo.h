@@ -28,5 +28,6 @@ int fsinfo_ext2(const struct fi_io *io, struct ukfs_fsinfo *fi);
 int fsinfo_ffs(const struct fi_io *io, struct ukfs_fsinfo *fi);
 int fsinfo_msdos(const struct fi_io *io, struct ukfs_fsinfo *fi);
 int fsinfo_cd9660(const struct fi_io *io, struct ukfs_fsinfo *fi);
+int fsinfo_lfs(const struct fi_io *io, struct ukfs_fsinfo *fi);
 
 #endif /* _UKFS_FSINFO_H_ */

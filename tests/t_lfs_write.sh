@@ -40,6 +40,31 @@ done
 fsck_clean m.img "makefs of the fixture"
 "$BIN/ukfs-info" m.img >info 2>&1 && grep -q "lfs" info &&
     note "info detects lfs" || fail "info: $(cat info)"
+# the superblock read raw agrees with the mounted file system's counts
+used=$(awk '/^inodes:/ { print $2 - $4 }' info)
+sbino=$(awk '$1 == "inodes" { print $2 }' info)
+grep -q "^  newer checkpoint  *[01] (serial [0-9]*)" info &&
+    grep -q "^  clean  *yes" info && [ -n "$used" ] &&
+    [ "$used" = "$sbino" ] &&
+    note "info: lfs superblock summary ($sbino inodes)" ||
+    fail "info: lfs summary: $(cat info)"
+# a damaged second superblock is named, not trusted
+sb1=$(awk '$1 == "superblock" && $2 == "1" { print $3 }' info)
+cp m.img m1.img
+printf 'X' | dd of=m1.img bs=1 seek=$((sb1 + 340)) conv=notrunc 2>/dev/null
+"$BIN/ukfs-info" m1.img >info1 2>&1 &&
+    grep -q "superblock 1  *unusable (bad checksum)" info1 &&
+    grep -q "newer checkpoint  *0" info1 &&
+    note "info: damaged second superblock reported" ||
+    fail "info: damaged second superblock: $(cat info1)"
+# a damaged first one: an error saying so, no crash
+printf 'X' | dd of=m1.img bs=1 seek=8192 conv=notrunc 2>/dev/null
+rc=0
+"$BIN/ukfs-info" -t lfs m1.img >info1 2>&1 || rc=$?
+[ $rc -eq 1 ] && grep -q "superblock at 8192: bad magic" info1 &&
+    note "info: damaged first superblock is an error" ||
+    fail "info: damaged first superblock (exit $rc): $(cat info1)"
+rm -f m1.img info1
 "$BIN/ukfs-cp" -Rp m.img:/ out 2>err || fail "extract: $(cat err)"
 if "$TREECMP" -I times-wide "$FIX" out >cmp.out 2>&1; then
 	note "fixture round-trips through makefs -t lfs"

@@ -204,8 +204,18 @@ lfs_mountfs1(struct vnode *devvp, struct mount *mp, const struct dlfs *sb,
 		error = EFSCORRUPTED;
 		goto fail;
 	}
-	for (sn = 0; sn < sb->dlfs_nseg; sn++)
+	/*
+	 * A segment with nothing live at the checkpoint is clean from it
+	 * on, as it was for the writer (the table is written before the
+	 * checkpoint releases such segments); taking it for dirty would
+	 * leave roll-forward, which replays the log the writer wrote into
+	 * them, with no clean segment for its checkpoint.
+	 */
+	for (sn = 0; sn < sb->dlfs_nseg; sn++) {
 		lm->lm_su[sn].su_flags &= ~SEGUSE_ACTIVE;
+		if (lm->lm_su[sn].su_nbytes == 0)
+			lm->lm_su[sn].su_flags &= ~SEGUSE_DIRTY;
+	}
 	lm->lm_su[lm->lm_curseg].su_flags |= SEGUSE_ACTIVE | SEGUSE_DIRTY;
 	lm->lm_su[lm->lm_nextseg].su_flags |= SEGUSE_ACTIVE;
 	lfs_recount(lm);
