@@ -63,10 +63,11 @@ $(B)/obj/utils/ukfs_server.o: USER_CFLAGS += -Irumpserver
 # The hijack converts host values with libukfs's ukfs_conv.o (hidden).
 $(LIBRUMPHIJACK): $(RH_OBJS) $(B)/obj/libukfs/ukfs_conv.o $(LIBRUMPCLIENT)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ -Wl,-soname,librumphijack.so \
+	$(CC) -shared -o $@ -Wl,-soname,librumphijack.so.$(SOMAJOR) \
 	    -Wl,--no-undefined $(RH_OBJS) $(B)/obj/libukfs/ukfs_conv.o \
 	    -L$(B)/lib -lrumpclient $(LDFLAGS_COMMON) '-Wl,-rpath,$$ORIGIN' \
 	    -ldl -lpthread
+	ln -sf librumphijack.so $(B)/lib/librumphijack.so.$(SOMAJOR)
 
 # Test programs of the remote parts: one .c each in tests/remote/, linked
 # against librumpclient (not librump).

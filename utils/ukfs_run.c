@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <ukfs.h>
 
 #include "common.h"
 
@@ -47,6 +50,36 @@ self_dir(char *buf, size_t len)
 		return -1;
 	*slash = '\0';
 	return 0;
+}
+
+/*
+ * The hijack library: beside libukfs (an installed system, where the
+ * libraries live in a multiarch directory), else in ../lib from the
+ * program (the build tree).  0, or -1 when there is none.
+ */
+static int
+find_hijack(const char *dir, char *lib, size_t len)
+{
+	static const char *const names[] = {
+	    "librumphijack.so.1", "librumphijack.so"};
+	char ldir[PATH_MAX], *slash;
+	Dl_info info;
+	size_t i;
+
+	ldir[0] = '\0';
+	if (dladdr((void *)ukfs_init, &info) != 0 && info.dli_fname != NULL &&
+	    realpath(info.dli_fname, ldir) != NULL &&
+	    (slash = strrchr(ldir, '/')) != NULL)
+		*slash = '\0';
+	for (i = 0; i < 2 * (sizeof(names) / sizeof(names[0])); i++) {
+		if (i < 2)
+			snprintf(lib, len, "%s/%s", ldir, names[i]);
+		else
+			snprintf(lib, len, "%s/../lib/%s", dir, names[i - 2]);
+		if ((i >= 2 || ldir[0] != '\0') && access(lib, R_OK) == 0)
+			return 0;
+	}
+	return -1;
 }
 
 static int
@@ -168,7 +201,12 @@ ukfs_run_main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(server, sizeof(server), "%s/ukfs-server", dir);
-	snprintf(lib, sizeof(lib), "%s/../lib/librumphijack.so", dir);
+	if (find_hijack(dir, lib, sizeof(lib)) == -1) {
+		fprintf(stderr, "ukfs-run: librumphijack.so not found beside "
+		                "libukfs or in %s/../lib\n",
+		    dir);
+		return 1;
+	}
 	if (mkdtemp(tmp) == NULL) {
 		perror("ukfs-run: mkdtemp");
 		return 1;
