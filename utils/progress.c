@@ -69,7 +69,8 @@ progress_init(struct progress *p, int wanted)
 	p->tick_ns = env != NULL && strcmp(env, "all") == 0 ? 0
 	                                                    : PROGRESS_TICK_NS;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
-	p->last = p->start;
+	/* ticks are measured on the cheap clock, which may lag the other */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &p->last);
 }
 
 void
@@ -88,11 +89,13 @@ progress_add(struct progress *p, uint64_t bytes, uint64_t files)
 	if (!p->on)
 		return;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	if ((now.tv_sec - p->last.tv_sec) * 1000000000L +
+	if (p->tick_ns > 0 &&
+	    (now.tv_sec - p->last.tv_sec) * 1000000000L +
 	        (now.tv_nsec - p->last.tv_nsec) <
 	    p->tick_ns)
 		return;
 	p->last = now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	draw(p, &now, 0);
 }
 
