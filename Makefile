@@ -242,4 +242,9 @@ deb:
 	if command -v lintian >/dev/null; then \
 	    lintian $(B)/deb/*.changes; fi
 
-.PHONY: deb
+# Install the packages into this machine (root), run the demo and the
+# remote tools from /usr, then purge them.
+debtest: deb
+	sh tools/debtest.sh $(B)/deb
+
+.PHONY: deb debtest
