@@ -306,50 +306,6 @@ cd9660_mountfs(struct cd9660_mount *ump)
 	return 0;
 }
 
-/* Open the device named by fspec; returns it referenced and unlocked. */
-static int
-cd9660_opendev(const char *fspec, struct vnode **devvpp, uint64_t *sizep)
-{
-	struct nameidata nd;
-	struct vnode *devvp;
-	struct vattr va;
-	int error;
-
-	NDINIT(&nd, LOOKUP, FOLLOW, fspec);
-	if ((error = namei(&nd)) != 0)
-		return error;
-	devvp = nd.ni_vp;
-	if (devvp->v_type != VBLK) {
-		vrele(devvp);
-		return ENOTBLK;
-	}
-	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	error = VOP_OPEN(devvp, FREAD, FSCRED);
-	if (error == 0) {
-		vattr_null(&va);
-		error = VOP_GETATTR(devvp, &va, FSCRED);
-		if (error != 0)
-			VOP_CLOSE(devvp, FREAD, FSCRED);
-	}
-	vn_unlock(devvp);
-	if (error != 0) {
-		vrele(devvp);
-		return error;
-	}
-	*devvpp = devvp;
-	*sizep = (uint64_t)va.va_size;
-	return 0;
-}
-
-static void
-cd9660_closedev(struct vnode *devvp)
-{
-	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	vinvalbuf(devvp, true);
-	VOP_CLOSE(devvp, FREAD, FSCRED);
-	vput(devvp);
-}
-
 static void
 cd9660_statvfs_fill(const struct cd9660_mount *ump, struct rump_statvfs *sbp)
 {
@@ -388,7 +344,7 @@ cd9660_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 	if ((error = mount_parse_options(
 	         args->options, cd9660_option, &opts)) != 0)
 		return error;
-	if ((error = cd9660_opendev(args->fspec, &devvp, &devsize)) != 0)
+	if ((error = vfs_disk_open(args->fspec, true, &devvp, &devsize)) != 0)
 		return error;
 	ump = kmem_zalloc(sizeof(*ump), KM_SLEEP);
 	ump->um_mountp = mp;
@@ -404,7 +360,7 @@ cd9660_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 		error = cd9660_mountfs(ump);
 	if (error != 0) {
 		kmem_free(ump, sizeof(*ump));
-		cd9660_closedev(devvp);
+		vfs_disk_close(devvp, true);
 		return error;
 	}
 	mp->mnt_data = ump;
@@ -431,7 +387,7 @@ cd9660_unmount(struct mount *mp, int mntflags)
 	error = vflush(mp, NULL, (mntflags & MNT_FORCE) ? FORCECLOSE : 0);
 	if (error != 0)
 		return error;
-	cd9660_closedev(ump->um_devvp);
+	vfs_disk_close(ump->um_devvp, true);
 	kmem_free(ump, sizeof(*ump));
 	mp->mnt_data = NULL;
 	return 0;

@@ -189,61 +189,6 @@ ext2fs_opt(void *arg, const char *name, const char *value)
 	return 0;
 }
 
-/* Open the device named by fspec; returns it referenced and unlocked. */
-static int
-ext2fs_opendev(
-    const char *fspec, int fmode, struct vnode **devvpp, uint64_t *sizep)
-{
-	struct nameidata nd;
-	struct vnode *devvp;
-	struct vattr va;
-	int error;
-
-	NDINIT(&nd, LOOKUP, FOLLOW, fspec);
-	if ((error = namei(&nd)) != 0)
-		return error;
-	devvp = nd.ni_vp;
-	if (devvp->v_type != VBLK) {
-		vrele(devvp);
-		return ENOTBLK;
-	}
-	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	error = VOP_OPEN(devvp, fmode, FSCRED);
-	if (error == 0) {
-		vattr_null(&va);
-		error = VOP_GETATTR(devvp, &va, FSCRED);
-		if (error != 0)
-			VOP_CLOSE(devvp, fmode, FSCRED);
-	}
-	vn_unlock(devvp);
-	if (error != 0) {
-		vrele(devvp);
-		return error;
-	}
-	*devvpp = devvp;
-	*sizep = (uint64_t)va.va_size;
-	return 0;
-}
-
-/* Write and drop the device's buffers, close it, drop our reference. */
-static int
-ext2fs_closedev(struct vnode *devvp, int fmode)
-{
-	int error;
-
-	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	error = vinvalbuf(devvp, true);
-	if (fmode & FWRITE) {
-		int e = VOP_FSYNC(devvp, FSCRED, FSYNC_WAIT, 0, 0);
-
-		if (error == 0)
-			error = e;
-	}
-	VOP_CLOSE(devvp, fmode, FSCRED);
-	vput(devvp);
-	return error;
-}
-
 static int
 ext2fs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 {
@@ -269,11 +214,11 @@ ext2fs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 	        0)
 		return error;
 	fmode = FREAD | ((mp->mnt_flag & MNT_RDONLY) ? 0 : FWRITE);
-	if ((error = ext2fs_opendev(args->fspec, fmode, &devvp, &devsize)) != 0)
+	if ((error = vfs_disk_open(args->fspec, !(fmode & FWRITE), &devvp, &devsize)) != 0)
 		return error;
 	error = ext2fs_mountfs(devvp, mp, devsize, opts.force, &ump);
 	if (error != 0) {
-		ext2fs_closedev(devvp, fmode);
+		vfs_disk_close(devvp, !(fmode & FWRITE));
 		return error;
 	}
 	mp->mnt_data = ump;
@@ -307,8 +252,7 @@ ext2fs_unmount(struct mount *mp, int mntflags)
 		ump->um_sb.s_state = e2fs_le16(ump->um_mntstate);
 		error = ext2fs_sbupdate(ump, false);
 	}
-	e = ext2fs_closedev(
-	    ump->um_devvp, FREAD | (ump->um_ronly ? 0 : FWRITE));
+	e = vfs_disk_close(ump->um_devvp, ump->um_ronly);
 	if (error == 0)
 		error = e;
 	if (error != 0)

@@ -164,52 +164,6 @@ fail:
 	return error;
 }
 
-static int
-ffs_opendev(
-    const char *fspec, bool ronly, struct vnode **devvpp, uint64_t *sizep)
-{
-	struct nameidata nd;
-	struct vnode *devvp;
-	struct vattr va;
-	int error;
-
-	NDINIT(&nd, LOOKUP, FOLLOW, fspec);
-	if ((error = namei(&nd)) != 0)
-		return error;
-	devvp = nd.ni_vp;
-	if (devvp->v_type != VBLK) {
-		vrele(devvp);
-		return ENOTBLK;
-	}
-	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	error = VOP_OPEN(devvp, FREAD | (ronly ? 0 : FWRITE), FSCRED);
-	if (error == 0) {
-		vattr_null(&va);
-		error = VOP_GETATTR(devvp, &va, FSCRED);
-		if (error != 0)
-			VOP_CLOSE(devvp, FREAD | (ronly ? 0 : FWRITE), FSCRED);
-	}
-	vn_unlock(devvp);
-	if (error != 0) {
-		vrele(devvp);
-		return error;
-	}
-	*devvpp = devvp;
-	*sizep = (uint64_t)va.va_size;
-	return 0;
-}
-
-static void
-ffs_closedev(struct vnode *devvp, bool ronly)
-{
-	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	vinvalbuf(devvp, true);
-	if (!ronly)
-		(void)VOP_FSYNC(devvp, FSCRED, FSYNC_WAIT, 0, 0);
-	VOP_CLOSE(devvp, FREAD | (ronly ? 0 : FWRITE), FSCRED);
-	vput(devvp);
-}
-
 static void
 ffs_statvfs_fill(struct ffsmount *fm, struct rump_statvfs *sbp)
 {
@@ -257,10 +211,10 @@ ffs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 	if (args->options != NULL &&
 	    (error = mount_parse_options(args->options, ffs_mntopt, &opts)))
 		return error;
-	if ((error = ffs_opendev(args->fspec, ronly, &devvp, &devsize)) != 0)
+	if ((error = vfs_disk_open(args->fspec, ronly, &devvp, &devsize)) != 0)
 		return error;
 	if ((error = ffs_mountfs(devvp, mp, devsize, opts.force, &fm)) != 0) {
-		ffs_closedev(devvp, ronly);
+		vfs_disk_close(devvp, ronly);
 		return error;
 	}
 	mp->mnt_data = fm;
@@ -296,7 +250,7 @@ ffs_unmount(struct mount *mp, int mntflags)
 			kprintf("ffs: %s: write at unmount failed (error %d)\n",
 			    mp->mnt_stat.f_mntonname, error);
 	}
-	ffs_closedev(ump->um_devvp, ump->um_ronly);
+	vfs_disk_close(ump->um_devvp, ump->um_ronly);
 	ffs_fm_free(fm);
 	mp->mnt_data = NULL;
 	return 0;

@@ -259,52 +259,6 @@ lfs_mountfs(struct vnode *devvp, struct mount *mp, uint64_t devsize,
 	return error;
 }
 
-static int
-lfs_opendev(
-    const char *fspec, bool ronly, struct vnode **devvpp, uint64_t *sizep)
-{
-	struct nameidata nd;
-	struct vnode *devvp;
-	struct vattr va;
-	int error;
-
-	NDINIT(&nd, LOOKUP, FOLLOW, fspec);
-	if ((error = namei(&nd)) != 0)
-		return error;
-	devvp = nd.ni_vp;
-	if (devvp->v_type != VBLK) {
-		vrele(devvp);
-		return ENOTBLK;
-	}
-	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	error = VOP_OPEN(devvp, FREAD | (ronly ? 0 : FWRITE), FSCRED);
-	if (error == 0) {
-		vattr_null(&va);
-		error = VOP_GETATTR(devvp, &va, FSCRED);
-		if (error != 0)
-			VOP_CLOSE(devvp, FREAD | (ronly ? 0 : FWRITE), FSCRED);
-	}
-	vn_unlock(devvp);
-	if (error != 0) {
-		vrele(devvp);
-		return error;
-	}
-	*devvpp = devvp;
-	*sizep = (uint64_t)va.va_size;
-	return 0;
-}
-
-static void
-lfs_closedev(struct vnode *devvp, bool ronly)
-{
-	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	vinvalbuf(devvp, true);
-	if (!ronly)
-		(void)VOP_FSYNC(devvp, FSCRED, FSYNC_WAIT, 0, 0);
-	VOP_CLOSE(devvp, FREAD | (ronly ? 0 : FWRITE), FSCRED);
-	vput(devvp);
-}
-
 static void
 lfs_statvfs_fill(struct lfsmount *lm, struct rump_statvfs *sbp)
 {
@@ -350,10 +304,10 @@ lfs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 	if (args->options != NULL &&
 	    (error = mount_parse_options(args->options, lfs_mntopt, &opts)))
 		return error;
-	if ((error = lfs_opendev(args->fspec, ronly, &devvp, &devsize)) != 0)
+	if ((error = vfs_disk_open(args->fspec, ronly, &devvp, &devsize)) != 0)
 		return error;
 	if ((error = lfs_mountfs(devvp, mp, devsize, &lm)) != 0) {
-		lfs_closedev(devvp, ronly);
+		vfs_disk_close(devvp, ronly);
 		return error;
 	}
 	mp->mnt_data = lm;
@@ -415,7 +369,7 @@ lfs_unmount(struct mount *mp, int mntflags)
 	lm->lm_ivp = NULL;
 	(void)vflush(mp, NULL, FORCECLOSE);
 	ump->um_ronly = (mp->mnt_flag & MNT_RDONLY) != 0;
-	lfs_closedev(ump->um_devvp, ump->um_ronly);
+	vfs_disk_close(ump->um_devvp, ump->um_ronly);
 	lfs_lm_free(lm);
 	mp->mnt_data = NULL;
 	return 0;

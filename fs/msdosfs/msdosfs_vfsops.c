@@ -116,52 +116,6 @@ mount_option(void *arg, const char *name, const char *value)
 
 /* --- mount ---------------------------------------------------------------- */
 
-static int
-msdosfs_opendev(
-    const char *fspec, bool ronly, struct vnode **devvpp, uint64_t *sizep)
-{
-	struct nameidata nd;
-	struct vnode *devvp;
-	struct vattr va;
-	int error;
-
-	NDINIT(&nd, LOOKUP, FOLLOW, fspec);
-	if ((error = namei(&nd)) != 0)
-		return error;
-	devvp = nd.ni_vp;
-	if (devvp->v_type != VBLK) {
-		vrele(devvp);
-		return ENOTBLK;
-	}
-	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	error = VOP_OPEN(devvp, FREAD | (ronly ? 0 : FWRITE), FSCRED);
-	if (error == 0) {
-		vattr_null(&va);
-		error = VOP_GETATTR(devvp, &va, FSCRED);
-		if (error != 0)
-			VOP_CLOSE(devvp, FREAD | (ronly ? 0 : FWRITE), FSCRED);
-	}
-	vn_unlock(devvp);
-	if (error != 0) {
-		vrele(devvp);
-		return error;
-	}
-	*devvpp = devvp;
-	*sizep = (uint64_t)va.va_size;
-	return 0;
-}
-
-static void
-msdosfs_closedev(struct vnode *devvp, bool ronly)
-{
-	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
-	vinvalbuf(devvp, true);
-	if (!ronly)
-		VOP_FSYNC(devvp, FSCRED, FSYNC_WAIT, 0, 0);
-	VOP_CLOSE(devvp, FREAD | (ronly ? 0 : FWRITE), FSCRED);
-	vput(devvp);
-}
-
 static void
 pmp_free(struct msdosfsmount *pmp)
 {
@@ -252,13 +206,13 @@ msdosfs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 	if (args == NULL || data_len == NULL || *data_len < sizeof(*args) ||
 	    args->fspec == NULL)
 		return EINVAL;
-	if ((error = msdosfs_opendev(args->fspec, ronly, &devvp, &devsize)))
+	if ((error = vfs_disk_open(args->fspec, ronly, &devvp, &devsize)))
 		return error;
 	ksnprintf(mp->mnt_stat.f_mntfromname,
 	    sizeof(mp->mnt_stat.f_mntfromname), "%s", args->fspec);
 	if ((error = msdosfs_mountfs(
 	         mp, devvp, devsize, args->options, &pmp)) != 0) {
-		msdosfs_closedev(devvp, ronly);
+		vfs_disk_close(devvp, ronly);
 		return error;
 	}
 	mp->mnt_data = pmp;
@@ -284,7 +238,7 @@ msdosfs_unmount(struct mount *mp, int mntflags)
 		if (pmp->pm_flags & MSDOSFS_MARKED)
 			(void)msdosfs_fat_markclean(pmp, true);
 	}
-	msdosfs_closedev(pmp->pm_devvp, ronly);
+	vfs_disk_close(pmp->pm_devvp, ronly);
 	pmp_free(pmp);
 	mp->mnt_data = NULL;
 	return 0;

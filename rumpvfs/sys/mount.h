@@ -112,5 +112,11 @@ int mount_parse_options(const char *opts,
 
 /* Helpers for file systems' vfs_statvfs. */
 void vfs_statvfs_copy_names(struct mount *, struct rump_statvfs *);
+/* The block device behind a disk mount (vfs_disk.c): open and size it,
+ * and at unmount flush, close and release it. */
+struct vnode;
+int vfs_disk_open(const char *fspec, bool ronly, struct vnode **devvpp,
+    uint64_t *sizep);
+int vfs_disk_close(struct vnode *devvp, bool ronly);
 
 #endif /* _SYS_MOUNT_H_ */
