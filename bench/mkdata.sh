@@ -8,7 +8,16 @@
 #   sh bench/mkdata.sh DIR
 set -eu
 D=${1:?usage: mkdata.sh DIR}
-STAMP=$D/.complete-v1
+
+# The 1 GiB images are compared with "cat IMAGE" per byte: write their
+# unused space out as zeros, or cat would race through holes the host
+# file system never stores and the comparison would measure sparseness.
+unsparse()
+{
+	cp --sparse=never "$1" "$1.full" && mv "$1.full" "$1"
+}
+
+STAMP=$D/.complete-v2
 if [ ! -f "$STAMP" ]; then
 
 echo "bench: building data sets in $D (once)"
@@ -37,6 +46,7 @@ awk -v dir="$D/src/small" 'BEGIN {
 
 mke2fs -q -F -t ext2 -d "$D/src" "$D/ext2.img" 1G >/dev/null
 e2fsck -fn "$D/ext2.img" >/dev/null
+unsparse "$D/ext2.img"
 touch "$STAMP"
 fi
 
@@ -44,14 +54,15 @@ fi
 #   $D/msdos.img   1 GiB FAT32 holding /big and /small (mkfs.fat, mcopy)
 #   $D/ffs.img     FFS image of /small (NetBSD's makefs)
 #   $D/small.iso   ISO 9660 + Rock Ridge of /small (xorriso)
-if [ ! -f "$D/.msdos-v1" ]; then
+if [ ! -f "$D/.msdos-v2" ]; then
 	echo "bench: building the FAT image in $D (once)"
 	rm -f "$D/msdos.img"
 	mkfs.fat -F 32 -C "$D/msdos.img" 1048576 >/dev/null
 	mcopy -i "$D/msdos.img" "$D/src/big" ::big
 	mcopy -s -i "$D/msdos.img" "$D/src/small" ::
 	fsck.fat -n "$D/msdos.img" >/dev/null
-	touch "$D/.msdos-v1"
+	unsparse "$D/msdos.img"
+	touch "$D/.msdos-v2"
 fi
 if [ ! -f "$D/.ffs-v1" ]; then
 	echo "bench: building the FFS image in $D (once)"
