@@ -54,6 +54,7 @@ fi
 #   $D/msdos.img   1 GiB FAT32 holding /big and /small (mkfs.fat, mcopy)
 #   $D/ffs.img     FFS image of /small (NetBSD's makefs)
 #   $D/small.iso   ISO 9660 + Rock Ridge of /small (xorriso)
+#   $D/big.iso     ISO 9660 + Rock Ridge holding /big (xorriso)
 if [ ! -f "$D/.msdos-v2" ]; then
 	echo "bench: building the FAT image in $D (once)"
 	rm -f "$D/msdos.img"
@@ -69,6 +70,13 @@ if [ ! -f "$D/.ffs-v1" ]; then
 	rm -f "$D/ffs.img"
 	makefs -t ffs "$D/ffs.img" "$D/src/small" >/dev/null
 	touch "$D/.ffs-v1"
+fi
+if [ ! -f "$D/.bigiso-v1" ]; then
+	echo "bench: building the ISO image of /big in $D (once)"
+	rm -f "$D/big.iso"
+	xorriso -as mkisofs -R -quiet -o "$D/big.iso" -graft-points \
+	    /big="$D/src/big" >/dev/null 2>&1
+	touch "$D/.bigiso-v1"
 fi
 if [ ! -f "$D/.iso-v1" ]; then
 	echo "bench: building the ISO image in $D (once)"

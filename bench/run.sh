@@ -386,6 +386,19 @@ g_ratio "ffs extract 20,000 files vs tsk_recover" "ukfs-cp -R" \
 rm -rf "$X"
 
 say ""
+say "# cd9660: read /big (512 MiB) from an ISO image holding only it"
+BIGISO=$D/big.iso
+g_begin isoread
+g_add ukfs-cat "" "'$BIN/ukfs-cat' '$BIGISO' /big >/dev/null" \
+    "'$BIN/ukfs-cat' '$BIGISO' /big | cmp - '$SRC/big'"
+g_add "cat image" "" "cat '$BIGISO' >/dev/null" ""
+g_run
+SCALE=$(awk -v a="$BIGBYTES" -v b="$(stat -c %s "$BIGISO")" \
+    'BEGIN { printf "%.6f", a / b }')
+g_ratio "cd9660 read 512 MiB vs cat image/byte" ukfs-cat "cat image" \
+    "$SCALE" 0.80 | tee -a "$OUT/results.txt"
+
+say ""
 say "# cd9660: extract /small (20,000 files, Rock Ridge)"
 g_begin isox
 g_add "ukfs-cp -R" "rm -rf '$X'" "'$BIN/ukfs-cp' -R '$ISO:/' '$X'" \
