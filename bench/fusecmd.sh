@@ -1,7 +1,8 @@
 #!/bin/sh
 # One timed FUSE cycle for bench/run.sh: mount IMG read-only on MNT with
-# DAEMON (a rump_* program, or "fuse2fs"), do WORK, unmount, and wait
-# until the daemon has let go of the image, so the next cycle starts clean.
+# DAEMON (a rump_* program, "fuse2fs", or "kernel": the host kernel's
+# own ext2 on a loop device, root only), do WORK, unmount, and wait until
+# the daemon has let go of the image, so the next cycle starts clean.
 #
 #   sh bench/fusecmd.sh DAEMON IMG MNT WORK [SRC]
 # WORK: cat (read /big), find (find /small -ls), tar (tar cf /dev/null
@@ -18,6 +19,7 @@ write | create | wverify) ro="" ;;
 esac
 case $daemon in
 fuse2fs) fuse2fs $ro "$img" "$mnt" >/dev/null || exit 1 ;;
+kernel) mount -t ext2 -o "loop${ro:+,ro}" "$img" "$mnt" || exit 1 ;;
 *) "$daemon" $ro "$img" "$mnt" || exit 1 ;;
 esac
 rc=0
@@ -41,6 +43,11 @@ verify)
 	;;
 *) echo "fusecmd: unknown work $work" >&2; rc=1 ;;
 esac
+if [ "$daemon" = kernel ]; then
+	# the loop device is detached on unmount (autoclear)
+	umount "$mnt" || rc=1
+	exit $rc
+fi
 fusermount3 -u "$mnt" || rc=1
 while fuser -s "$img" 2>/dev/null; do
 	sleep 0.01

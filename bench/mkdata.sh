@@ -55,6 +55,7 @@ fi
 #   $D/ffs.img     FFS image of /small (NetBSD's makefs)
 #   $D/small.iso   ISO 9660 + Rock Ridge of /small (xorriso)
 #   $D/big.iso     ISO 9660 + Rock Ridge holding /big (xorriso)
+#   $D/bigffs.img  FFS image holding /big (NetBSD's makefs)
 if [ ! -f "$D/.msdos-v2" ]; then
 	echo "bench: building the FAT image in $D (once)"
 	rm -f "$D/msdos.img"
@@ -70,6 +71,15 @@ if [ ! -f "$D/.ffs-v1" ]; then
 	rm -f "$D/ffs.img"
 	makefs -t ffs "$D/ffs.img" "$D/src/small" >/dev/null
 	touch "$D/.ffs-v1"
+fi
+if [ ! -f "$D/.bigffs-v1" ]; then
+	echo "bench: building the FFS image of /big in $D (once)"
+	rm -rf "$D/bigffs.img" "$D/bigsrc"
+	mkdir "$D/bigsrc"
+	ln "$D/src/big" "$D/bigsrc/big"
+	makefs -t ffs "$D/bigffs.img" "$D/bigsrc" >/dev/null
+	rm -rf "$D/bigsrc"
+	touch "$D/.bigffs-v1"
 fi
 if [ ! -f "$D/.bigiso-v1" ]; then
 	echo "bench: building the ISO image of /big in $D (once)"
