@@ -26,7 +26,8 @@
  *
  * -d: the scratch work is mostly directory operations (hard links,
  * renames of files and of directories between parents, mkdir, rmdir,
- * symlinks, files made in subdirectories), more of it between fsyncs.
+ * symlinks, files made in subdirectories, a removed file kept open),
+ * more of it between fsyncs.
  */
 #include <rump/rump.h>
 
@@ -155,15 +156,27 @@ low_space(void)
 static void
 mess_dirs(uint64_t r, const char *a, const char *b)
 {
+	static int held = -1; /* a removed file kept open across fsyncs */
 	char m[64], n[80];
 
 	snprintf(m, sizeof(m), MNT "/d%d/m%d", (int)((r >> 44) % NDIRS),
 	    (int)((r >> 48) % 6));
 	snprintf(n, sizeof(n), MNT "/d%d/m%d", (int)((r >> 52) % NDIRS),
 	    (int)((r >> 56) % 6));
-	switch ((r >> 32) % 8) {
+	switch ((r >> 32) % 9) {
 	case 0:
 		(void)rump_sys_link(a, b);
+		break;
+	case 8:
+		/* an open file loses its last name: the crash must not
+		 * leave it allocated */
+		if (held >= 0)
+			rump_sys_close(held);
+		held = rump_sys_open(a, RUMP_O_RDWR, 0);
+		if (held >= 0) {
+			(void)rump_sys_unlink(a);
+			(void)rump_sys_pwrite(held, "held", 4, 70000);
+		}
 		break;
 	case 1:
 		(void)rump_sys_mkdir(m, 0755);

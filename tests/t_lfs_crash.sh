@@ -14,7 +14,7 @@
 # read back intact.  The geometries include -b 4096 -f 512 -B 262144,
 # whose small segments make fsync's writes span several partials.
 #
-#   LFS_CRASH_ROUNDS  rounds per geometry and mode (default 6)
+#   LFS_CRASH_ROUNDS  rounds per geometry and mode (default 3)
 set -u
 B=${B:-build}
 TOP=${TOP:-$(pwd)}
@@ -22,7 +22,7 @@ T=$TOP/$B/tests
 BIN=$TOP/$B/bin
 W=$(mktemp -d "${TMPDIR:-/tmp}/lfsc.XXXXXX")
 trap 'rm -rf "$W"' EXIT
-ROUNDS=${LFS_CRASH_ROUNDS:-6}
+ROUNDS=${LFS_CRASH_ROUNDS:-3}
 now=$(date +%s)
 nfail=0
 for run in "5:-b 8192 -f 1024" "6:-b 4096 -f 512 -B 262144" \
@@ -35,7 +35,7 @@ for run in "5:-b 8192 -f 1024" "6:-b 4096 -f 512 -B 262144" \
 		"$BIN/ukfs-newfs" -t lfs $opts -s 64m "$W/c.img" || exit 1
 		echo "== $opts, seed $seed, $mode"
 		pflags=""
-		[ $mode = power ] && pflags="-p -w 1500"
+		[ $mode = power ] && pflags="-p -w 700"
 		# the roll-forward mount must succeed: any failure of the
 		# cleaner is 8 here (crash_test takes 1 for "repaired").
 		# After a power cut the writer goes on a little in memory

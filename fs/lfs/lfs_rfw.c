@@ -215,9 +215,10 @@ lfs_rollforward(struct lfsmount *lm)
 		        "unfinished run left out\n",
 		    found - ncommit);
 	lfs_recount(lm);
-	if (ncommit > 0) {
+	if (ncommit > 0)
 		kprintf("lfs: rolled forward %u partial segments\n", ncommit);
+	/* after a crash: the tables counted again, files left open freed */
+	if (ncommit > 0 || !(sb->dlfs_pflags & LFS_PF_CLEAN))
 		error = lfs_rebuild_usage(lm);
-	}
 	return error;
 }
