@@ -447,6 +447,26 @@ g_run
 } | tee -a "$OUT/results.txt"
 rm -rf "$X"
 
+# --- lfs -----------------------------------------------------------------
+# Scripts of their own (fresh images each run): small-file creation
+# against ffs, and sustained writes with the cleaner running against the
+# same writes with no cleaning needed.
+say ""
+say "# lfs: 20,000 small files vs ffs; writes with the cleaner running"
+for s in lfs_smallfiles lfs_clean; do
+	if (cd "$TOP" && B=$B BENCH_TMP=$S LFS_BENCH_TABLE=$OUT/table \
+	    sh "bench/$s.sh") >"$S/lfs.out" 2>>"$OUT/log"; then
+		tee -a "$OUT/results.txt" <"$S/lfs.out"
+	else
+		cat "$S/lfs.out"
+		say "$s: NOT RUN (failed, see $OUT/log)"
+		printf '%s|%s|-|-|-|-|-|%s|ERROR\n' "bench/$s.sh" "-" "" \
+		    >>"$OUT/table"
+		bench_failed=1
+	fi
+done
+rm -f "$S/lfs.out"
+
 # --- summary --------------------------------------------------------------
 say ""
 say "# summary: ratio = peer time / ukfs time (> 1: ukfs is faster), from"

@@ -5,7 +5,7 @@
  * the image must then be repairable by the checker, and every file the
  * writer had fsync'd before the cut must be intact.
  *
- *   crash_test [-p] [-o OPTS] [-s SEED] [-r ROUNDS] [-w MAXWRITES] [-f FSTYPE]
+ *   crash_test [-dp] [-o OPTS] [-s SEED] [-r ROUNDS] [-w MAXWRITES] [-f FSTYPE]
  *              [-c REPAIR] [-C CHECK] IMAGE LOG
  *
  * -F: the writer mounts with MNT_FORCE (for a file system whose checker
@@ -23,6 +23,11 @@
  * image read-only and reads every logged file back.  The next writer
  * first removes the files checked, so that the image does not fill up.
  * IMAGE.crashed keeps the image as the last kill left it.
+ *
+ * -d: the scratch work is mostly directory operations (hard links,
+ * renames of files and of directories between parents, mkdir, rmdir,
+ * symlinks, files made in subdirectories, a removed file kept open),
+ * more of it between fsyncs.
  */
 #include <rump/rump.h>
 
@@ -49,6 +54,7 @@ static const char *check = "e2fsck -fn";
 static const char *image, *logpath;
 static char markpath[1024]; /* made when the power goes (-p) */
 static bool power;
+static bool dirheavy; /* -d: the scratch work is mostly name changes */
 static const char *wopts; /* -o: the writer's mount options */
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -146,6 +152,63 @@ low_space(void)
 	return sv.f_bavail < sv.f_blocks / 4;
 }
 
+/* Scratch name changes that are never synced (-d). */
+static void
+mess_dirs(uint64_t r, const char *a, const char *b)
+{
+	static int held = -1; /* a removed file kept open across fsyncs */
+	char m[64], n[80];
+
+	snprintf(m, sizeof(m), MNT "/d%d/m%d", (int)((r >> 44) % NDIRS),
+	    (int)((r >> 48) % 6));
+	snprintf(n, sizeof(n), MNT "/d%d/m%d", (int)((r >> 52) % NDIRS),
+	    (int)((r >> 56) % 6));
+	switch ((r >> 32) % 9) {
+	case 0:
+		(void)rump_sys_link(a, b);
+		break;
+	case 8:
+		/* an open file loses its last name: the crash must not
+		 * leave it allocated */
+		if (held >= 0)
+			rump_sys_close(held);
+		held = rump_sys_open(a, RUMP_O_RDWR, 0);
+		if (held >= 0) {
+			(void)rump_sys_unlink(a);
+			(void)rump_sys_pwrite(held, "held", 4, 70000);
+		}
+		break;
+	case 1:
+		(void)rump_sys_mkdir(m, 0755);
+		break;
+	case 2:
+		(void)rump_sys_rmdir(m);
+		break;
+	case 3:
+		/* a directory to another parent: ".." and link counts */
+		(void)rump_sys_rename(m, n);
+		break;
+	case 4:
+		(void)rump_sys_symlink(a, b);
+		break;
+	case 5:
+		/* a file into a subdirectory and out again */
+		snprintf(n, sizeof(n), "%.60s/x%d", m, (int)((r >> 8) % 4));
+		if ((r >> 40) & 1)
+			(void)write_file(n, r, (size_t)((r >> 41) % 9000),
+			    false);
+		else
+			(void)rump_sys_rename(n, a);
+		break;
+	case 6:
+		(void)rump_sys_rename(a, b);
+		break;
+	default:
+		(void)rump_sys_unlink(a);
+		break;
+	}
+}
+
 /* Scratch work that is never synced. */
 static void
 mess(uint64_t *rng)
@@ -158,6 +221,10 @@ mess(uint64_t *rng)
 	    (int)((r >> 8) % 20));
 	snprintf(b, sizeof(b), MNT "/d%d/s%d", (int)((r >> 16) % NDIRS),
 	    (int)((r >> 24) % 20));
+	if (dirheavy && (r >> 60) % 4 != 0) {
+		mess_dirs(r, a, b);
+		return;
+	}
 	switch ((r >> 32) % 5) {
 	case 0:
 	case 1:
@@ -228,13 +295,23 @@ static void __attribute__((noreturn)) writer(uint64_t seed, uint64_t firstid)
 	if (logfd < 0)
 		die("%s: %s", logpath, strerror(errno));
 	for (id = firstid;; id++) {
-		if (power && after < 0 && access(markpath, F_OK) == 0)
+		if (power && after < 0 && access(markpath, F_OK) == 0) {
+			int null = open("/dev/null", O_WRONLY);
+
 			after = 20;
+			/* what the kernel now reads back is stale (its writes
+			 * are dropped): its complaints are noise */
+			if (null >= 0) {
+				(void)dup2(null, STDERR_FILENO);
+				close(null);
+			}
+		}
 		if (after == 0)
 			_exit(0); /* the power is gone: no unmount */
 		if (after > 0)
 			after--;
-		for (k = (int)(mix(rng ^ id) % 4); k > 0; k--)
+		for (k = (int)(mix(rng ^ id) % (dirheavy ? 12 : 4)); k > 0;
+		     k--)
 			mess(&rng);
 		rng = mix(rng);
 		if (low_space()) {
@@ -355,8 +432,11 @@ main(int argc, char **argv)
 	unsigned delay;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "c:C:f:o:pr:s:w:")) != -1) {
+	while ((c = getopt(argc, argv, "c:C:df:o:pr:s:w:")) != -1) {
 		switch (c) {
+		case 'd':
+			dirheavy = true;
+			break;
 		case 'o':
 			wopts = optarg;
 			break;
@@ -387,7 +467,7 @@ main(int argc, char **argv)
 	}
 	if (argc - optind != 2) {
 		fprintf(stderr,
-		    "usage: crash_test [-p] [-o OPTS] [-s SEED] [-r ROUNDS] "
+		    "usage: crash_test [-dp] [-o OPTS] [-s SEED] [-r ROUNDS] "
 		    "[-w MAXWRITES] [-f FSTYPE] [-c REPAIR] [-C CHECK] IMAGE "
 		    "LOG\n");
 		return 2;

@@ -504,6 +504,9 @@ lfs_log_room(struct inode *ip)
 	mutex_exit(&lm->lm_lock);
 	if (nclean >= sb->dlfs_minfreeseg || lm->lm_incleaner)
 		return 0;
+	/* no checkpoint inside a directory operation: the reserve serves */
+	if (lm->lm_dirops > 0)
+		return nclean >= sb->dlfs_resvseg ? 0 : ENOSPC;
 	{
 		(void)lfs_clean(lm, ITOV(ip), sb->dlfs_minfreeseg + 2);
 		mutex_enter(&lm->lm_lock);

@@ -54,6 +54,16 @@ struct lfsmount {
 	unsigned lm_nextsb;    /* superblock slot of the next checkpoint */
 	bool lm_dirty;         /* anything logged since the checkpoint */
 	bool lm_incleaner;
+	/*
+	 * Directory operations are atomic across roll-forward: partial
+	 * segments are written with SS_CONT except the one that ends a
+	 * consistent state (no directory operation half done, every
+	 * dirty file in the log), and roll-forward applies a run of them
+	 * only up to such a closing one.
+	 */
+	unsigned lm_dirops;    /* directory operations in progress */
+	bool lm_runopen;       /* an SS_CONT partial is on the disk */
+	bool lm_diropseen;     /* a directory operation in this run */
 
 	/* the log head */
 	uint32_t lm_curseg;   /* segment number being written */
@@ -121,11 +131,14 @@ int lfs_append(struct lfsmount *, uint32_t ino, uint32_t version,
 int lfs_append_inode(struct lfsmount *, struct inode *, int64_t olddaddr,
     int64_t *addrp);
 int lfs_pseg_close(struct lfsmount *);
+int lfs_pseg_commit(struct lfsmount *);
 int lfs_pseg_open(struct lfsmount *, size_t need);
 bool lfs_staged(struct lfsmount *, int64_t addr, void *buf, size_t len);
 void lfs_account(struct lfsmount *, int64_t addr, long bytes);
 int lfs_checkpoint(struct lfsmount *);
 int lfs_segwrite(struct lfsmount *, struct vnode *locked, bool checkpoint);
+void lfs_dirop_begin(struct lfsmount *, struct vnode *dvp);
+void lfs_dirop_end(struct lfsmount *);
 uint32_t lfs_nclean(struct lfsmount *);
 void lfs_recount(struct lfsmount *);
 int64_t lfs_bfree(struct lfsmount *);

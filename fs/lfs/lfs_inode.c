@@ -127,8 +127,8 @@ lfs_inode_read(struct lfsmount *lm, ino_t ino, uint8_t din[LFS_DINODE_SIZE],
 
 /*
  * uo_update: write the inode into the log and point the map at it.
- * UFS_UPDATE_WAIT also closes the partial segment, so that it is on
- * the disk for roll-forward.  The IFILE's inode goes out only with a
+ * UFS_UPDATE_WAIT writes everything dirty and closes the run of partial
+ * segments, so that it is on the disk for roll-forward.  The IFILE's inode goes out only with a
  * checkpoint.
  */
 int
@@ -143,6 +143,9 @@ lfs_update(struct inode *ip, int flags)
 	ufs_itimes(ip);
 	if (lm->lm_um.um_ronly || ip->i_number == LFS_IFILE_INUM)
 		return 0;
+	/* on the disk for roll-forward: the log up to a consistent point */
+	if (flags & UFS_UPDATE_WAIT)
+		return lfs_segwrite(lm, ITOV(ip), false);
 	/* a freed inode is logged too (mode 0): roll-forward frees it */
 	if (!(ip->i_flag & IN_MODIFIED) || (ip->i_flag & IN_FREED))
 		return 0;
@@ -160,8 +163,6 @@ lfs_update(struct inode *ip, int flags)
 	error = lfs_append_inode(lm, ip, old, &addr);
 	if (error == 0 && old != addr)
 		lfs_account(lm, old, -LFS_DINODE_SIZE);
-	if (error == 0 && (flags & UFS_UPDATE_WAIT))
-		error = lfs_pseg_close(lm);
 	mutex_exit(&lm->lm_lock);
 	if (error != 0) {
 		ip->i_flag |= IN_MODIFIED;

@@ -256,7 +256,10 @@ lfs_rebuild_cb(void *arg, int32_t lbn, int64_t addr, uint32_t size)
 
 /*
  * Count every live inode and block again into the segment usage table
- * and thread the inode free list through every unused map entry.
+ * and thread the inode free list through every unused map entry.  An
+ * inode in use with no link left was a file removed while still open
+ * when the writer stopped: nobody holds it now, so it is freed (its
+ * blocks are not counted).
  */
 int
 lfs_rebuild_usage(struct lfsmount *lm)
@@ -279,6 +282,18 @@ lfs_rebuild_usage(struct lfsmount *lm)
 	for (ino = LFS_ROOTINO; error == 0 && ino < lm->lm_um.um_ninodes;
 	     ino++) {
 		error = lfs_inode_read(lm, ino, din, &daddr);
+		if (error == 0 &&
+		    ((const struct ufs1_dinode *)(const void *)din)->di_nlink ==
+		        0) {
+			if ((error = lfs_ifentry(lm, ino, &bp, &ife)) != 0)
+				break;
+			ife->if_daddr = LFS_UNUSED_DADDR;
+			ife->if_version++;
+			bdwrite(bp);
+			kprintf("lfs: inode %llu: no links left: freed\n",
+			    (unsigned long long)ino);
+			error = ENOENT;
+		}
 		if (error == ENOENT) {
 			/* free: append to the list */
 			error = 0;

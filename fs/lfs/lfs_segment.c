@@ -315,9 +315,14 @@ lfs_append_inode(struct lfsmount *lm, struct inode *ip, int64_t olddaddr,
 	return 0;
 }
 
-/* Finish the summary of the open partial segment and write it all. */
-int
-lfs_pseg_close(struct lfsmount *lm)
+/*
+ * Finish the summary of the open partial segment and write it all.
+ * Not final: SS_CONT, roll-forward takes it only with the closing
+ * partial of its run.  A final one with no blocks is written all the
+ * same when it has to close a run (a summary alone).
+ */
+static int
+lfs_pseg_write(struct lfsmount *lm, bool final)
 {
 	const struct dlfs *sb = &lm->lm_sb;
 	struct segsum *ss;
@@ -328,23 +333,32 @@ lfs_pseg_close(struct lfsmount *lm)
 
 	if (start < 0)
 		return 0;
-	lm->ps_start = -1;
-	if (lm->ps_nblk == 0) {
+	if (lm->ps_nblk == 0 && !(final && lm->lm_runopen)) {
+		lm->ps_start = -1;
 		lm->lm_su[lm->lm_curseg].su_nsums--;
 		return 0;
 	}
+	lm->ps_start = -1;
 	ss = lfs_ps_sum(lm);
 	ss->ss_magic = SS_MAGIC;
 	ss->ss_next = (int32_t)lfs_sntod(sb, lm->lm_nextseg);
 	ss->ss_ident = sb->dlfs_ident;
 	ss->ss_flags = lm->ps_flags;
+	if (lm->lm_dirops > 0 || lm->lm_diropseen)
+		ss->ss_flags |= SS_DIROP;
+	if (!final)
+		ss->ss_flags |= SS_CONT;
 	ss->ss_serial = lm->lm_serial++;
 	ss->ss_create = (uint64_t)time_second();
-	words = kmem_alloc((size_t)lm->ps_nblk * 4, KM_SLEEP);
-	for (i = 0; i < lm->ps_nblk; i++)
-		memcpy(words + 4 * i, lm->ps_buf + lm->ps_blk[i].pb_off, 4);
-	ss->ss_datasum = lfs_cksum(words, (size_t)lm->ps_nblk * 4);
-	kmem_free(words, (size_t)lm->ps_nblk * 4);
+	ss->ss_datasum = 0;
+	if (lm->ps_nblk > 0) {
+		words = kmem_alloc((size_t)lm->ps_nblk * 4, KM_SLEEP);
+		for (i = 0; i < lm->ps_nblk; i++)
+			memcpy(words + 4 * i,
+			    lm->ps_buf + lm->ps_blk[i].pb_off, 4);
+		ss->ss_datasum = lfs_cksum(words, (size_t)lm->ps_nblk * 4);
+		kmem_free(words, (size_t)lm->ps_nblk * 4);
+	}
 	ss->ss_sumsum = lfs_cksum(lm->ps_buf + 4, sb->dlfs_sumsize - 4);
 	error = lfs_rawio(lm->lm_um.um_devvp, start << lm->lm_um.um_fsbtodb,
 	    lm->ps_buf, lm->ps_used, false);
@@ -354,7 +368,34 @@ lfs_pseg_close(struct lfsmount *lm)
 		kprintf("lfs: write of partial segment at %lld failed "
 		        "(error %d)\n",
 		    (long long)start, error);
+	else if (final) {
+		lm->lm_runopen = false;
+		lm->lm_diropseen = false;
+	} else
+		lm->lm_runopen = true;
 	return error;
+}
+
+/* Write the open partial segment as part of a run still going on. */
+int
+lfs_pseg_close(struct lfsmount *lm)
+{
+	return lfs_pseg_write(lm, false);
+}
+
+/*
+ * The log is at a consistent point: write the open partial segment (an
+ * empty one if need be) as the closing one of its run.
+ */
+int
+lfs_pseg_commit(struct lfsmount *lm)
+{
+	int error;
+
+	if (lm->ps_start < 0 && lm->lm_runopen &&
+	    (error = lfs_pseg_open(lm, 0)) != 0)
+		return error;
+	return lfs_pseg_write(lm, true);
 }
 
 /* Copy len bytes at addr from the staging area, if they are there. */
@@ -446,7 +487,7 @@ lfs_flush_vnode(struct vnode *vp, void *arg)
  * segment whose own accounting is done before the tables are filled.
  */
 static int
-lfs_write_ifile_tables(struct lfsmount *lm, int64_t *idaddr)
+lfs_write_ifile_tables(struct lfsmount *lm, int64_t *idaddr, bool consistent)
 {
 	const struct dlfs *sb = &lm->lm_sb;
 	struct inode *iip = VTOI(lm->lm_ivp);
@@ -508,7 +549,7 @@ lfs_write_ifile_tables(struct lfsmount *lm, int64_t *idaddr)
 	lfs_dinode_out(iip, lm->ps_buf +
 	        (size_t)(ibaddr - lm->ps_start) * sb->dlfs_fsize);
 	*idaddr = ibaddr;
-	return lfs_pseg_close(lm);
+	return consistent ? lfs_pseg_commit(lm) : lfs_pseg_close(lm);
 }
 
 /* After a checkpoint, emptied segments are clean. */
@@ -537,6 +578,7 @@ lfs_segwrite(struct lfsmount *lm, struct vnode *locked, bool checkpoint)
 	struct lfs_flushctx c = {lm, locked, 0, 0};
 	struct dlfs *sb = &lm->lm_sb;
 	int64_t idaddr, sbaddr;
+	bool consistent;
 	int error, pass;
 
 	if (lm->lm_um.um_ronly)
@@ -544,9 +586,12 @@ lfs_segwrite(struct lfsmount *lm, struct vnode *locked, bool checkpoint)
 	(void)vfs_vnode_iterate(lm->lm_um.um_mountp, lfs_flush_vnode, &c);
 	if (c.error != 0)
 		return c.error;
+	/* with no file passed over and no directory operation half done,
+	 * what the log holds now is a state roll-forward may stop at */
+	consistent = c.skipped == 0 && lm->lm_dirops == 0;
 	if (!checkpoint) {
 		mutex_enter(&lm->lm_lock);
-		error = lfs_pseg_close(lm);
+		error = consistent ? lfs_pseg_commit(lm) : lfs_pseg_close(lm);
 		mutex_exit(&lm->lm_lock);
 		return error;
 	}
@@ -555,7 +600,7 @@ lfs_segwrite(struct lfsmount *lm, struct vnode *locked, bool checkpoint)
 		if ((error = vflushbuf(lm->lm_ivp, FSYNC_WAIT)) != 0)
 			return error;
 	mutex_enter(&lm->lm_lock);
-	error = lfs_write_ifile_tables(lm, &idaddr);
+	error = lfs_write_ifile_tables(lm, &idaddr, consistent);
 	if (error != 0) {
 		mutex_exit(&lm->lm_lock);
 		return error;
@@ -588,4 +633,35 @@ int
 lfs_checkpoint(struct lfsmount *lm)
 {
 	return lfs_segwrite(lm, NULL, true);
+}
+
+/*
+ * A directory operation (the caller holds dvp and the other vnodes it
+ * names locked) starts: with clean segments short the cleaner runs now,
+ * as it writes a checkpoint, which must not fall in the middle of one.
+ */
+void
+lfs_dirop_begin(struct lfsmount *lm, struct vnode *dvp)
+{
+	bool shortage;
+
+	mutex_enter(&lm->lm_lock);
+	shortage = lfs_nclean(lm) < lm->lm_sb.dlfs_minfreeseg &&
+	    !lm->lm_incleaner && lm->lm_dirops == 0;
+	mutex_exit(&lm->lm_lock);
+	if (shortage && !lm->lm_um.um_ronly)
+		(void)lfs_clean(lm, dvp, lm->lm_sb.dlfs_minfreeseg + 2);
+	mutex_enter(&lm->lm_lock);
+	lm->lm_dirops++;
+	lm->lm_diropseen = true;
+	mutex_exit(&lm->lm_lock);
+}
+
+void
+lfs_dirop_end(struct lfsmount *lm)
+{
+	mutex_enter(&lm->lm_lock);
+	KASSERT(lm->lm_dirops > 0);
+	lm->lm_dirops--;
+	mutex_exit(&lm->lm_lock);
 }

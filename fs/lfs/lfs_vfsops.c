@@ -487,11 +487,7 @@ lfs_newvnode(struct mount *mp, struct vnode *dvp, struct vnode *vp,
 		return EROFS;
 	if (vttoif(vap->va_type) == 0)
 		return EINVAL;
-	mutex_enter(&lm->lm_lock);
-	error = lfs_nclean(lm) < lm->lm_sb.dlfs_minfreeseg ? EAGAIN : 0;
-	mutex_exit(&lm->lm_lock);
-	if (error != 0)
-		(void)lfs_clean(lm, dvp, lm->lm_sb.dlfs_minfreeseg + 2);
+	/* the cleaner ran, if it had to, as the operation began */
 	mutex_enter(&lm->lm_lock);
 	error = lfs_bfree(lm) < 1 || lfs_nclean(lm) < lm->lm_sb.dlfs_resvseg
 	    ? ENOSPC

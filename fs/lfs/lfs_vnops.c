@@ -7,10 +7,19 @@
 #include "sys/vnode.h"
 
 #include "sys/buf.h"
+#include "sys/mount.h"
 #include "lfs/lfs_extern.h"
 #include "ufs/ufs_extern.h"
 
 static int lfs_fsync(void *);
+static int lfs_create(void *);
+static int lfs_mknod(void *);
+static int lfs_mkdir(void *);
+static int lfs_symlink(void *);
+static int lfs_remove(void *);
+static int lfs_rmdir(void *);
+static int lfs_link(void *);
+static int lfs_rename(void *);
 
 /* clang-format off */
 /* Regular files, directories and symbolic links. */
@@ -18,8 +27,8 @@ int (**lfs_vnodeop_p)(void *);
 static const struct vnodeopv_entry_desc lfs_vnodeop_entries[] = {
 	{ &vop_default_desc, vn_default_error },
 	{ &vop_lookup_desc, ufs_lookup },
-	{ &vop_create_desc, ufs_create },
-	{ &vop_mknod_desc, ufs_mknod },
+	{ &vop_create_desc, lfs_create },
+	{ &vop_mknod_desc, lfs_mknod },
 	{ &vop_open_desc, ufs_open },
 	{ &vop_close_desc, ufs_close },
 	{ &vop_access_desc, ufs_access },
@@ -29,12 +38,12 @@ static const struct vnodeopv_entry_desc lfs_vnodeop_entries[] = {
 	{ &vop_write_desc, ufs_write },
 	{ &vop_fsync_desc, lfs_fsync },
 	{ &vop_seek_desc, genfs_seek },
-	{ &vop_remove_desc, ufs_remove },
-	{ &vop_link_desc, ufs_link },
-	{ &vop_rename_desc, ufs_rename },
-	{ &vop_mkdir_desc, ufs_mkdir },
-	{ &vop_rmdir_desc, ufs_rmdir },
-	{ &vop_symlink_desc, ufs_symlink },
+	{ &vop_remove_desc, lfs_remove },
+	{ &vop_link_desc, lfs_link },
+	{ &vop_rename_desc, lfs_rename },
+	{ &vop_mkdir_desc, lfs_mkdir },
+	{ &vop_rmdir_desc, lfs_rmdir },
+	{ &vop_symlink_desc, lfs_symlink },
 	{ &vop_readdir_desc, ufs_readdir },
 	{ &vop_readlink_desc, ufs_readlink },
 	{ &vop_inactive_desc, ufs_inactive },
@@ -110,4 +119,70 @@ lfs_fsync(void *v)
 	if (ip == NULL || ip->i_ump->um_ronly)
 		return 0;
 	return lfs_segwrite(ITOLFS(ip), vp, false);
+}
+
+/*
+ * Directory operations: bracketed so that no partial segment that ends
+ * a run (a point roll-forward may stop at) is written while one is
+ * half done.
+ */
+static int
+lfs_dirop(void *v, struct vnode *dvp, int (*op)(void *))
+{
+	struct lfsmount *lm = VFSTOLFS(dvp->v_mount);
+	int error;
+
+	lfs_dirop_begin(lm, dvp);
+	error = op(v);
+	lfs_dirop_end(lm);
+	return error;
+}
+
+static int
+lfs_create(void *v)
+{
+	return lfs_dirop(v, ((struct vop_create_args *)v)->a_dvp, ufs_create);
+}
+
+static int
+lfs_mknod(void *v)
+{
+	return lfs_dirop(v, ((struct vop_mknod_args *)v)->a_dvp, ufs_mknod);
+}
+
+static int
+lfs_mkdir(void *v)
+{
+	return lfs_dirop(v, ((struct vop_mkdir_args *)v)->a_dvp, ufs_mkdir);
+}
+
+static int
+lfs_symlink(void *v)
+{
+	return lfs_dirop(v, ((struct vop_symlink_args *)v)->a_dvp,
+	    ufs_symlink);
+}
+
+static int
+lfs_remove(void *v)
+{
+	return lfs_dirop(v, ((struct vop_remove_args *)v)->a_dvp, ufs_remove);
+}
+
+static int
+lfs_rmdir(void *v)
+{
+	return lfs_dirop(v, ((struct vop_rmdir_args *)v)->a_dvp, ufs_rmdir);
+}
+
+static int
+lfs_link(void *v)
+{
+	return lfs_dirop(v, ((struct vop_link_args *)v)->a_dvp, ufs_link);
+}
+
+static int
+lfs_rename(void *v)
+{
+	return lfs_dirop(v, ((struct vop_rename_args *)v)->a_fdvp, ufs_rename);
 }
