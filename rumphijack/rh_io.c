@@ -20,11 +20,11 @@
 RH_API ssize_t
 read(int fd, void *buf, size_t n)
 {
-	int rfd = rh_rfd(fd);
+	int rfd = rh_rfd_nosync(fd);
 
 	if (rfd == -1)
 		return REAL(read)(fd, buf, n);
-	return rump_sys_read(rfd, buf, n);
+	return rh_rc_read(fd, rfd, buf, n);
 }
 
 RH_API ssize_t
@@ -48,7 +48,12 @@ write(int fd, const void *buf, size_t n)
 RH_API ssize_t
 pread(int fd, void *buf, size_t n, off_t off)
 {
-	int rfd = rh_rfd(fd);
+	ssize_t rv;
+	int rfd;
+
+	if (rh_rc_pread(fd, buf, n, off, &rv))
+		return rv;
+	rfd = rh_rfd(fd);
 
 	if (rfd == -1)
 		return REAL(pread)(fd, buf, n, off);
@@ -219,7 +224,12 @@ pwritev64v2(int fd, const struct iovec *iov, int cnt, off64_t off, int flags)
 RH_API off_t
 lseek(int fd, off_t off, int whence)
 {
-	int rfd = rh_rfd(fd);
+	off_t rv;
+	int rfd;
+
+	if (rh_rc_lseek(fd, off, whence, &rv))
+		return rv;
+	rfd = rh_rfd(fd);
 
 	if (rfd == -1)
 		return REAL(lseek)(fd, off, whence);
@@ -272,9 +282,9 @@ ftruncate64(int fd, off64_t len)
 RH_API int
 posix_fadvise(int fd, off_t off, off_t len, int advice)
 {
-	if (rh_rfd(fd) == -1)
+	if (rh_rfd_nosync(fd) == -1)
 		return REAL(posix_fadvise)(fd, off, len, advice);
-	return 0; /* advice only */
+	return 0; /* advice only: the read-ahead cache stays */
 }
 
 RH_API int
@@ -316,7 +326,7 @@ RH_API ssize_t
 copy_file_range(int in, off64_t *inoff, int out, off64_t *outoff, size_t n,
     unsigned flags)
 {
-	if (rh_rfd(in) == -1 && rh_rfd(out) == -1)
+	if (rh_rfd_nosync(in) == -1 && rh_rfd_nosync(out) == -1)
 		return REAL(copy_file_range)(in, inoff, out, outoff, n, flags);
 	errno = EXDEV; /* not one file system: the caller copies itself */
 	return -1;
@@ -330,7 +340,8 @@ sendfile(int out, int in, off_t *off, size_t n)
 	ssize_t got, put, total = 0;
 	off_t pos = off != NULL ? *off : 0;
 
-	if (rh_rfd(in) == -1 && rh_rfd(out) == -1)
+	/* (read, pread and lseek below settle a read-ahead cache) */
+	if (rh_rfd_nosync(in) == -1 && rh_rfd_nosync(out) == -1)
 		return REAL(sendfile)(out, in, off, n);
 	while ((size_t)total < n) {
 		size_t want = n - (size_t)total < sizeof(buf) ?

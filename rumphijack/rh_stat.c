@@ -90,7 +90,14 @@ lstat(const char *path, struct stat *st)
 RH_API int
 fstat(int fd, struct stat *st)
 {
-	int rfd = rh_rfd(fd);
+	struct rump_stat rs;
+	int rfd;
+
+	if (rh_rc_fstat(fd, &rs)) {
+		ukfs_conv_stat(&rs, st);
+		return 0;
+	}
+	rfd = rh_rfd(fd);
 
 	if (rfd == -1)
 		return REAL(fstat)(fd, st);
