@@ -118,6 +118,7 @@ ext2fs_fsck_round(
 		if (fk.repair)
 			fsck_fixed(fk.fr);
 	}
+	ext2fs_fsck_orphans(&fk);
 	ext2fs_fsck_pass1(&fk);
 	ext2fs_fsck_pass2(&fk);
 	ext2fs_fsck_pass3(&fk);

@@ -72,9 +72,17 @@ bool ext2fs_fsck_special_inode(const struct ext2fs_mount *, ino_t ino);
 /* Set the link count, i_blocks, or clear the deletion time of ino. */
 void ext2fs_fsck_inode_patch(struct fsck *, ino_t ino, uint16_t *links,
     uint32_t *blocks, bool nodtime);
+/* Free ino as the kernel deletes (mode and links 0, a deletion time). */
+void ext2fs_fsck_inode_clear(struct fsck *, ino_t ino);
 /* Point direct slot `slot` of ino at blk. */
 void ext2fs_fsck_inode_patch_block(
     struct fsck *, ino_t ino, int slot, uint32_t blk);
+
+/*
+ * Before pass 1 (ext2fs_fsck_orphan.c): the inodes on the orphan list
+ * (deleted while still open) released, the list emptied.
+ */
+void ext2fs_fsck_orphans(struct fsck *);
 
 /* --- passes 2 to 5 ------------------------------------------------------- */
 

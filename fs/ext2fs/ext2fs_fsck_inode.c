@@ -68,8 +68,8 @@ ext2fs_fsck_inode_patch(
  * kernel deletes, so that the entries naming it go in pass 2 and its
  * blocks are freed by the next round's bitmaps.
  */
-static void
-inode_clear(struct fsck *fk, ino_t ino)
+void
+ext2fs_fsck_inode_clear(struct fsck *fk, ino_t ino)
 {
 	struct ext2fs_mount *ump = fk->ump;
 	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
@@ -147,17 +147,20 @@ inode_patch_faddr(struct fsck *fk, ino_t ino)
 /*
  * The resize inode's double-indirect block lists the reserved descriptor
  * blocks, each listing its backups: all inside the file system (not
- * repaired: e2fsck remakes the inode).
+ * repaired: e2fsck remakes the inode).  Returns the blocks it holds (the
+ * double-indirect block, the reserved blocks and their backups), what
+ * its i_blocks counts; 0 when they could not all be read.
  */
-static void
+static uint64_t
 check_resize(struct fsck *fk, uint64_t dind)
 {
 	struct ext2fs_mount *ump = fk->ump;
 	uint32_t *l1, *l2, i, j, v, nbad = 0;
+	uint64_t n = 1;
 	struct buf *bp;
 
 	if (!ext2fs_blk_valid(ump, dind) || ext2fs_bread(ump, dind, &bp) != 0)
-		return;
+		return 0;
 	l1 = kmem_alloc(ump->um_bsize, KM_SLEEP);
 	l2 = kmem_alloc(ump->um_bsize, KM_SLEEP);
 	memcpy(l1, bp->b_data, ump->um_bsize);
@@ -165,6 +168,7 @@ check_resize(struct fsck *fk, uint64_t dind)
 	for (i = 0; i < ump->um_nindir && nbad < 3; i++) {
 		if ((v = e2fs_le32(l1[i])) == 0)
 			continue;
+		n++;
 		if (!ext2fs_blk_valid(ump, v) || ext2fs_bread(ump, v, &bp) != 0) {
 			nbad++;
 			fsck_problem(fk->fr,
@@ -175,6 +179,8 @@ check_resize(struct fsck *fk, uint64_t dind)
 		brelse(bp, 0);
 		for (j = 0; j < ump->um_nindir && nbad < 3; j++) {
 			v = e2fs_le32(l2[j]);
+			if (v != 0)
+				n++;
 			if (v != 0 && !ext2fs_blk_valid(ump, v)) {
 				nbad++;
 				fsck_problem(fk->fr,
@@ -186,6 +192,34 @@ check_resize(struct fsck *fk, uint64_t dind)
 	}
 	kmem_free(l1, ump->um_bsize);
 	kmem_free(l2, ump->um_bsize);
+	return nbad == 0 ? n : 0;
+}
+
+/* The resize inode's i_blocks against the blocks it holds. */
+static void
+check_resize_blocks(struct fsck *fk, const struct ext2fs_dinode *din)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	uint64_t n, have, want;
+	uint32_t fix;
+
+	n = check_resize(fk, e2fs_le32(din->i_block[E2FS_DIND_BLOCK]));
+	if (n == 0)
+		return;
+	have = e2fs_le32(din->i_blocks_lo);
+	if (E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_HUGE_FILE))
+		have |= (uint64_t)e2fs_le16(din->i_blocks_high) << 32;
+	want = n << (ump->um_bshift - DEV_BSHIFT);
+	if (have == want)
+		return;
+	fsck_problem(fk->fr, "inode %d (resize): i_blocks is %llu, should be "
+	                     "%llu",
+	    E2FS_RESIZE_INO, (unsigned long long)have,
+	    (unsigned long long)want);
+	if (fk->repair && want <= UINT32_MAX) {
+		fix = (uint32_t)want;
+		ext2fs_fsck_inode_patch(fk, E2FS_RESIZE_INO, NULL, &fix, false);
+	}
 }
 
 /* Is ino one the superblock names (journal, quota, orphan file ...)? */
@@ -224,7 +258,7 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 		fsck_problem(fk->fr, "inode %llu: bad file type %#o",
 		    (unsigned long long)ino, mode & E2FS_IFMT);
 		if (fk->repair)
-			inode_clear(fk, ino);
+			ext2fs_fsck_inode_clear(fk, ino);
 		return;
 	}
 	if (type == VDIR)
@@ -239,7 +273,7 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 		/* its indirect blocks are the reserved descriptor blocks */
 		if (din->i_block[E2FS_DIND_BLOCK] != 0) {
 			ext2fs_fsck_claim(fk, e2fs_le32(din->i_block[E2FS_DIND_BLOCK]));
-			check_resize(fk, e2fs_le32(din->i_block[E2FS_DIND_BLOCK]));
+			check_resize_blocks(fk, din);
 		}
 		return;
 	}
@@ -283,7 +317,7 @@ check_inode(struct fsck *fk, ino_t ino, const struct ext2fs_dinode *din)
 	if ((fk->ndups > 0 || fk->nbad > 0) && fk->repair &&
 	    !ext2fs_fsck_special_inode(ump, ino) && ino >= ump->um_first_ino) {
 		/* cut: the file that came second loses */
-		inode_clear(fk, ino);
+		ext2fs_fsck_inode_clear(fk, ino);
 		return;
 	}
 	iblocks = e2fs_le32(din->i_blocks_lo);
