@@ -125,6 +125,12 @@ void rh_rc_sync(int fd);
 void rh_rc_syncall(void);
 /* Forget fd's cache without settling (fd is closing); 1 if it had one. */
 int rh_rc_drop(int fd);
+/*
+ * The program changes something on the server (writes, truncates,
+ * renames, links, unlinks, sets attributes): settle and forget every
+ * cache, so that its own later reads and fstats see the change.
+ */
+void rh_rc_changed(void);
 
 /* --- conversions (from libukfs) -------------------------------------------- */
 

@@ -42,6 +42,7 @@ write(int fd, const void *buf, size_t n)
 
 	if (rfd == -1)
 		return REAL(write)(fd, buf, n);
+	rh_rc_changed();
 	return rump_sys_write(rfd, buf, n);
 }
 
@@ -89,6 +90,7 @@ pwrite(int fd, const void *buf, size_t n, off_t off)
 
 	if (rfd == -1)
 		return REAL(pwrite)(fd, buf, n, off);
+	rh_rc_changed();
 	return rump_sys_pwrite(rfd, buf, n, off);
 }
 
@@ -109,6 +111,8 @@ rump_rw_vec(int rfd, const struct iovec *iov, int cnt, off_t off, int wr)
 		errno = EINVAL;
 		return -1;
 	}
+	if (wr)
+		rh_rc_changed();
 	for (i = 0; i < cnt; i++) {
 		if (iov[i].iov_len == 0)
 			continue;
@@ -270,6 +274,7 @@ ftruncate(int fd, off_t len)
 
 	if (rfd == -1)
 		return REAL(ftruncate)(fd, len);
+	rh_rc_changed();
 	return rump_sys_ftruncate(rfd, len);
 }
 

@@ -81,6 +81,7 @@ rump_open(int dirfd, const char *rpath, int rdirfd, int flags, mode_t mode)
 		return -1;
 	if ((flags & O_ACCMODE) == O_RDONLY && !(flags & (O_CREAT | O_TRUNC)))
 		return rump_openread(dirfd, rpath, rdirfd, flags, rflags);
+	rh_rc_changed(); /* a file about to change: read-ahead goes */
 	rfd = rump_sys_openat(rdirfd, rpath, rflags, (uint32_t)(mode & 07777));
 	if (rfd == -1)
 		return -1;

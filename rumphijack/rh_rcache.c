@@ -31,6 +31,7 @@ struct rh_rc {
 
 static pthread_mutex_t rc_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rh_rc *rcs[RH_MAXFD];
+static int nlive; /* caches in rcs (under rc_lock; read without it) */
 static pthread_once_t rc_once = PTHREAD_ONCE_INIT;
 
 static long long
@@ -86,6 +87,8 @@ rh_rc_set(int fd, int rfd, const struct rump_stat *st, const void *data,
 	pthread_mutex_lock(&rc_lock);
 	old = rcs[fd];
 	__atomic_store_n(&rcs[fd], rc, __ATOMIC_RELEASE);
+	if (old == NULL)
+		__atomic_store_n(&nlive, nlive + 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&rc_lock);
 	free(old);
 }
@@ -101,6 +104,8 @@ take(int fd)
 	pthread_mutex_lock(&rc_lock);
 	rc = rcs[fd];
 	__atomic_store_n(&rcs[fd], NULL, __ATOMIC_RELEASE);
+	if (rc != NULL)
+		__atomic_store_n(&nlive, nlive - 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&rc_lock);
 	return rc;
 }
@@ -136,9 +141,18 @@ rh_rc_syncall(void)
 {
 	int fd;
 
-	for (fd = 0; fd < RH_MAXFD; fd++)
+	for (fd = 0; fd < RH_MAXFD &&
+	     __atomic_load_n(&nlive, __ATOMIC_RELAXED) > 0;
+	     fd++)
 		if (rh_rc_has(fd))
 			rh_rc_sync(fd);
+}
+
+void
+rh_rc_changed(void)
+{
+	if (__atomic_load_n(&nlive, __ATOMIC_RELAXED) > 0)
+		rh_rc_syncall();
 }
 
 /*

@@ -70,3 +70,13 @@ if len(sys.argv) > 2:
         f.write(b" second")
     with open(p, "rb") as f:
         out("new again", f.read())
+    # the same process changes a file it has open for reading: its
+    # reads and fstat see the change
+    fd = os.open(p, os.O_RDONLY)
+    out("before", os.read(fd, 3), oct(os.fstat(fd).st_mode))
+    w = os.open(p, os.O_WRONLY)
+    os.pwrite(w, b"FIRST", 0)
+    os.close(w)
+    os.chmod(p, 0o600)
+    out("after", os.read(fd, 100), oct(os.fstat(fd).st_mode))
+    os.close(fd)
