@@ -60,9 +60,14 @@ struct rc_welcome {
  * path, flags, mode, and how much to read at most (for a regular file
  * opened read-only); the result is the descriptor, the bytes a struct
  * rump_stat (absent when fstat failed) and then the data.
+ * RC_OP_GETDENTSPLUS is getdents with, after the records, the status of
+ * each entry (fstatat without following a link; zeros where it failed):
+ * items fd and the size of the records' buffer; the result is the
+ * records' length.
  */
-#define RC_OP_FORK     0x10000
-#define RC_OP_OPENREAD 0x10001
+#define RC_OP_FORK	   0x10000
+#define RC_OP_OPENREAD	   0x10001
+#define RC_OP_GETDENTSPLUS 0x10002
 
 /* rq_flags */
 #define RC_RQ_NOREPLY 0x1 /* the server sends no reply (a close to forget) */

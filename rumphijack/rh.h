@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -131,6 +132,19 @@ int rh_rc_drop(int fd);
  * cache, so that its own later reads and fstats see the change.
  */
 void rh_rc_changed(void);
+
+/* --- entries' status from directory reads (rh_dcache.c) ------------------ */
+
+/*
+ * Keep the status of record de of the server directory dir (first: the
+ * first record of a new reading of it).
+ */
+void rh_dc_add(const char *dir, bool first, const struct rump_dirent *de,
+    const struct rump_stat *st);
+/* fstatat served from what was kept: 1, with st filled. */
+int rh_dc_statat(
+    int dirfd, int rdirfd, const char *rpath, int hflags, struct stat *st);
+void rh_dc_dropall(void);
 
 /* --- conversions (from libukfs) -------------------------------------------- */
 

@@ -153,6 +153,7 @@ rh_rc_changed(void)
 {
 	if (__atomic_load_n(&nlive, __ATOMIC_RELAXED) > 0)
 		rh_rc_syncall();
+	rh_dc_dropall();
 }
 
 /*

@@ -71,6 +71,8 @@ do_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	case RH_ERROR:
 		return -1;
 	default:
+		if (rh_dc_statat(dirfd, rdirfd, rpath, flags, st))
+			return 0;
 		return rh_statat(rdirfd, rpath, st, flags);
 	}
 }

@@ -203,8 +203,12 @@ serve_one(struct rs_conn *c)
 			    sizeof(cookie));
 			rs_result(&q, 0, 0);
 		}
-	} else if (rq.rq_op == RC_OP_OPENREAD) {
-		rs_openread(&q);
+	} else if (rq.rq_op == RC_OP_OPENREAD ||
+	    rq.rq_op == RC_OP_GETDENTSPLUS) {
+		if (rq.rq_op == RC_OP_OPENREAD)
+			rs_openread(&q);
+		else
+			rs_getdentsplus(&q);
 		if (!q.q_done)
 			rs_bad(&q);
 	} else {

@@ -1,9 +1,12 @@
 #!/bin/sh
 # librumphijack's read-ahead (an open for reading brings the file's
 # status and first 64 KiB along; fstat, read, pread and lseek inside
-# them cost no round trip): tests/remote/rcache.py does reads, seeks,
-# pread, dup, fork and write-then-read on host files and through
-# ukfs-run on an image of the same files; the outputs must be the same.
+# them cost no round trip) and a directory read bringing its entries'
+# status along (lstat after readdir costs none): tests/remote/rcache.py
+# does reads, seeks, pread, dup, fork, lstat by path and by directory
+# descriptor, stat through a link, and write-then-read and
+# chmod-then-lstat on host files and through ukfs-run on an image of the
+# same files; the outputs must be the same.
 TOP=${TOP:-$(pwd)}
 . "$TOP/tests/tools_lib.sh"
 set +e
@@ -15,6 +18,7 @@ ASANLIB=$(ldd "$TOP/$B/lib/librumphijack.so" | awk '/libasan/ { print $3 }')
 mkdir -p "$TMP/src/rw"
 head -c 1000 /dev/urandom >"$TMP/src/small"
 head -c 102400 /dev/urandom >"$TMP/src/big"
+ln -s small "$TMP/src/lnk"
 mke2fs -q -F -t ext2 -d "$TMP/src" "$TMP/img" 8M 2>/dev/null || fail "mke2fs"
 python3 "$TOP/tests/remote/rcache.py" "$TMP/src" "$TMP/src/rw" \
     >"$TMP/host" 2>&1 || fail "rcache.py on host files: $(tail -1 "$TMP/host")"

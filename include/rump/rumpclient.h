@@ -70,6 +70,16 @@ int rumpclient_openread(int dirfd, const char *path, int flags,
  */
 int rumpclient_close_noreply(int fd);
 
+/*
+ * rump_sys_getdents() that brings back, after the records, the status of
+ * each entry (as fstatat(fd, name, AT_SYMLINK_NOFOLLOW); all zero where
+ * that failed), one in sts for each record, in order (*nst set; sts has
+ * room for maxst, len / 24 at most are needed).  Returns the records'
+ * length.
+ */
+int64_t rumpclient_getdentsplus(int fd, void *buf, size_t len,
+    struct rump_stat *sts, size_t maxst, size_t *nst);
+
 #ifdef __cplusplus
 }
 #endif

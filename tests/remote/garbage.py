@@ -118,6 +118,8 @@ bad = [
     (0x10001, scalar(-100) + item(b"/\0")),            # openread: items missing
     (0x10001, scalar(-100) + item(b"/\0") + scalar(0) + scalar(0) +
      scalar(1 << 40)),                                 # openread: size too big
+    (0x10002, scalar(0) + scalar(1 << 20)),            # getdentsplus: too big
+    (0x10002, scalar(0)),                              # getdentsplus: no size
 ]
 seq = 1
 for op, body in bad:

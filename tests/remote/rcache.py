@@ -58,6 +58,23 @@ os.waitpid(pid, 0)
 out("parent after", os.read(fd, 10), os.lseek(fd, 0, os.SEEK_CUR))
 os.close(fd)
 
+# entries' status brought along by the directory read: lstat by path and
+# by directory descriptor, stat through a link, and a change seen
+names = sorted(n for n in os.listdir(d) if n != "lost+found")
+for n in names:
+    a = os.lstat(d + "/" + n)
+    out("lstat", n, oct(a.st_mode), a.st_nlink,
+        a.st_size if n != "rw" else "-")
+dfd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+for e in sorted(os.scandir(d), key=lambda e: e.name):
+    if e.name == "lost+found":
+        continue
+    a = os.stat(e.name, dir_fd=dfd, follow_symlinks=False)
+    b = os.stat(d + "/" + e.name)
+    out("at", e.name, oct(a.st_mode), oct(b.st_mode),
+        b.st_size if e.name != "rw" else "-")
+os.close(dfd)
+
 # a file written and read back in one run (rw images only)
 if len(sys.argv) > 2:
     p = sys.argv[2] + "/new"
@@ -80,3 +97,6 @@ if len(sys.argv) > 2:
     os.chmod(p, 0o600)
     out("after", os.read(fd, 100), oct(os.fstat(fd).st_mode))
     os.close(fd)
+    os.listdir(sys.argv[2])
+    os.chmod(p, 0o640)
+    out("lstat after chmod", oct(os.lstat(p).st_mode))
