@@ -141,9 +141,11 @@ void rh_rc_changed(void);
  */
 void rh_dc_add(const char *dir, bool first, const struct rump_dirent *de,
     const struct rump_stat *st);
-/* fstatat served from what was kept: 1, with st filled. */
+/* fstatat served from what was kept: 1, with st (rs) filled. */
 int rh_dc_statat(
     int dirfd, int rdirfd, const char *rpath, int hflags, struct stat *st);
+int rh_dc_rstatat(int dirfd, int rdirfd, const char *rpath, int hflags,
+    struct rump_stat *rs);
 void rh_dc_dropall(void);
 
 /* --- conversions (from libukfs) -------------------------------------------- */

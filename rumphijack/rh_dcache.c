@@ -186,16 +186,17 @@ lookup(const char *dir, const char *name, struct rump_stat *st)
 }
 
 int
-rh_dc_statat(int dirfd, int rdirfd, const char *rpath, int hflags,
-    struct stat *st)
+rh_dc_rstatat(int dirfd, int rdirfd, const char *rpath, int hflags,
+    struct rump_stat *rs)
 {
 	char dir[RH_PATHMAX], host[RH_PATHMAX];
-	struct rump_stat rs;
 	const char *name, *slash;
 	int x;
 
+	/* (statx's AT_STATX_FORCE_SYNC asks for the server's answer) */
 	if (!__atomic_load_n(&dc_live, __ATOMIC_RELAXED) ||
-	    (hflags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT)) != 0)
+	    (hflags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+	                   AT_STATX_DONT_SYNC)) != 0)
 		return 0;
 	if (rdirfd == RUMP_AT_FDCWD) {
 		/* an absolute name on the server: its directory and last name */
@@ -219,11 +220,22 @@ rh_dc_statat(int dirfd, int rdirfd, const char *rpath, int hflags,
 		name = rpath;
 	}
 	if (name[0] == '\0' || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0 || !lookup(dir, name, &rs))
+	    strcmp(name, "..") == 0 || !lookup(dir, name, rs))
 		return 0;
 	/* stat follows a link: its target is not kept */
 	if (!(hflags & AT_SYMLINK_NOFOLLOW) &&
-	    (rs.st_mode & RUMP_S_IFMT) == RUMP_S_IFLNK)
+	    (rs->st_mode & RUMP_S_IFMT) == RUMP_S_IFLNK)
+		return 0;
+	return 1;
+}
+
+int
+rh_dc_statat(int dirfd, int rdirfd, const char *rpath, int hflags,
+    struct stat *st)
+{
+	struct rump_stat rs;
+
+	if (!rh_dc_rstatat(dirfd, rdirfd, rpath, hflags, &rs))
 		return 0;
 	ukfs_conv_stat(&rs, st);
 	return 1;

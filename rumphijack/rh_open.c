@@ -331,6 +331,7 @@ rump_fcntl(int fd, int cmd, void *arg)
 			return -1;
 		{
 			int min = (int)(intptr_t)arg, hfd;
+			char buf[RH_PATHMAX];
 
 			hfd = REAL(fcntl)(fd, F_DUPFD_CLOEXEC, min);
 			if (hfd == -1) {
@@ -339,8 +340,10 @@ rump_fcntl(int fd, int cmd, void *arg)
 			}
 			REAL(close)(hfd);
 			/* taken back at once: free again for attach */
+			/* the copy keeps the path (fchdir, fstatat) */
 			return rh_fd_attach(rfd, hfd, hflags,
-			    cmd == F_DUPFD_CLOEXEC, NULL);
+			    cmd == F_DUPFD_CLOEXEC,
+			    rh_fd_path(fd, buf, sizeof(buf)));
 		}
 	case F_GETLK:
 	case F_OFD_GETLK:

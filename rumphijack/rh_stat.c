@@ -212,7 +212,8 @@ statx(int dirfd, const char *path, int flags, unsigned mask,
 		case RH_ERROR:
 			return -1;
 		default:
-			if (rump_statat(rdirfd, rpath, &rs, flags) == -1)
+			if (!rh_dc_rstatat(dirfd, rdirfd, rpath, flags, &rs) &&
+			    rump_statat(rdirfd, rpath, &rs, flags) == -1)
 				return -1;
 		}
 	}
