@@ -17,7 +17,7 @@
 
 #define RH_DCMAX 4                    /* directories kept */
 #define RH_DCTTL 1000000000LL         /* ns */
-#define RH_DCENT (1u << 20)           /* entries kept per directory */
+#define RH_DCENT (1u << 16)           /* entries kept per directory */
 
 struct dcent {
 	char *name; /* NULL: a free slot */
