@@ -9,7 +9,8 @@
 # /small), verify (compare /big with SRC/big and count the files under
 # /small); on an empty image, mounted read-write: write (copy SRC/big in),
 # create (copy SRC/small/d00* in: 800 small files in 10 directories),
-# wverify (both, then compare them with SRC).
+# wverify (both, then compare them with SRC); xtar, xcp: extract /small
+# into the directory SRC (tar cf - | tar xf -, cp -a), read-only.
 set -u
 daemon=$1 img=$2 mnt=$3 work=$4 src=${5:-}
 
@@ -27,6 +28,8 @@ case $work in
 cat) cat "$mnt/big" >/dev/null || rc=1 ;;
 find) find "$mnt/small" -ls >/dev/null || rc=1 ;;
 tar) tar cf /dev/null -C "$mnt" small || rc=1 ;;
+xtar) tar cf - -C "$mnt/small" . | tar xf - -C "$src" || rc=1 ;;
+xcp) cp -a "$mnt/small" "$src/small" || rc=1 ;;
 write) cp "$src/big" "$mnt/big" || rc=1 ;;
 create) cp -r "$src"/small/d00? "$mnt/" || rc=1 ;;
 wverify)

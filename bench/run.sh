@@ -338,6 +338,50 @@ else
 	say "FUSE: skipped: $why"
 fi
 
+# --- without FUSE: ukfs-run (librumphijack) against a FUSE mount -----------
+# The same host programs extract /small out of the image, once through
+# ukfs-run (a private server, the hijack library) and once through a
+# rump_ext2fs mount; both timings include starting and stopping.
+say ""
+say "# without FUSE: extract /small (20,000 files) through ukfs-run vs FUSE"
+why=""
+[ -x "$BIN/ukfs-run" ] || why="no $BIN/ukfs-run"
+[ -z "$why" ] && ! [ -x "$BIN/rump_ext2fs" ] && why="no $BIN/rump_ext2fs"
+[ -z "$why" ] && ! [ -c /dev/fuse ] && why="no /dev/fuse"
+for t in fusermount3 fuser; do
+	[ -z "$why" ] && ! command -v $t >/dev/null 2>&1 && why="no $t"
+done
+if [ -z "$why" ]; then
+	F="sh '$TOP/bench/fusecmd.sh'"
+	MKX="rm -rf '$X' && mkdir '$X'"
+	g_begin hjtar
+	g_add "ukfs-run tar" "$MKX" \
+	    "'$BIN/ukfs-run' '$IMG' -- tar cf - -C /img/small . |
+	     tar xf - -C '$X'" \
+	    "'$BIN/ukfs-run' '$IMG' -- tar cf - -C /img/small . |
+	     tar xf - -C '$X' && diff -r '$X' '$SRC/small'"
+	g_add "FUSE tar" "$MKX" "$F '$BIN/rump_ext2fs' '$IMG' '$MNT' xtar '$X'" \
+	    "$F '$BIN/rump_ext2fs' '$IMG' '$MNT' xtar '$X' &&
+	     diff -r '$X' '$SRC/small'"
+	g_run
+	g_ratio "ukfs-run tar c, tar x vs FUSE mount" "ukfs-run tar" "FUSE tar" \
+	    1 1 | tee -a "$OUT/results.txt"
+	g_begin hjcp
+	g_add "ukfs-run cp -a" "$MKX" \
+	    "'$BIN/ukfs-run' '$IMG' -- cp -a /img/small '$X/small'" \
+	    "'$BIN/ukfs-run' '$IMG' -- cp -a /img/small '$X/small' &&
+	     diff -r '$X/small' '$SRC/small'"
+	g_add "FUSE cp -a" "$MKX" "$F '$BIN/rump_ext2fs' '$IMG' '$MNT' xcp '$X'" \
+	    "$F '$BIN/rump_ext2fs' '$IMG' '$MNT' xcp '$X' &&
+	     diff -r '$X/small' '$SRC/small'"
+	g_run
+	g_ratio "ukfs-run cp -a out vs FUSE mount" "ukfs-run cp -a" \
+	    "FUSE cp -a" 1 1 | tee -a "$OUT/results.txt"
+	rm -rf "$X"
+else
+	say "ukfs-run vs FUSE: skipped: $why"
+fi
+
 # --- the other file systems ----------------------------------------------
 # Images from bench/mkdata.sh: FAT32 with /big and /small, FFS and ISO 9660
 # (Rock Ridge) of /small.

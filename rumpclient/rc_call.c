@@ -3,6 +3,7 @@
  * reply is trusted: its length, sequence number and result bytes are
  * checked against what was asked.
  */
+#include <sys/socket.h>
 #include <string.h>
 
 #include "rc_int.h"
@@ -24,6 +25,7 @@ rc_begin(struct rc_call *c, uint32_t op)
 	c->c_rv = -1;
 	c->c_rp = NULL;
 	c->c_rlen = 0;
+	c->c_flags = 0;
 	((struct rc_reqhdr *)c->c_buf)->rq_op = op;
 	return 0;
 }
@@ -100,6 +102,36 @@ rc_put_bytes(struct rc_call *c, const void *p, size_t len)
 	put_item(c, p, len, (uint32_t)len);
 }
 
+/*
+ * The reply into rc_rbuf, header first, in as few reads as the socket
+ * allows: requests and replies alternate, so nothing of a later message
+ * can be waiting behind it.  0 or an errno value.
+ */
+static int
+recv_reply(int fd, uint32_t seq, struct rc_rephdr *rp)
+{
+	unsigned char *buf = rc_conn.rc_rbuf;
+	size_t have = 0, want = sizeof(*rp);
+	ssize_t n;
+
+	while (have < want) {
+		n = recv(fd, buf + have, RC_MAXMSG - have, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n == 0 ? ECONNRESET : errno;
+		have += (size_t)n;
+		if (want == sizeof(*rp) && have >= want) {
+			memcpy(rp, buf, sizeof(*rp));
+			if (rp->rp_seq != seq || rp->rp_len < sizeof(*rp) ||
+			    rp->rp_len > RC_MAXMSG)
+				return EPROTO;
+			want = rp->rp_len;
+		}
+	}
+	return have == want ? 0 : EPROTO;
+}
+
 int
 rc_call_locked(struct rc_call *c)
 {
@@ -112,19 +144,17 @@ rc_call_locked(struct rc_call *c)
 		return c->c_error;
 	rq->rq_len = (uint32_t)c->c_len;
 	rq->rq_seq = seq;
-	rq->rq_pad = 0;
-	if ((error = rc_send_all(fd, c->c_buf, c->c_len)) != 0 ||
-	    (error = rc_recv_all(fd, &rp, sizeof(rp))) != 0)
+	rq->rq_flags = c->c_flags;
+	if ((error = rc_send_all(fd, c->c_buf, c->c_len)) != 0)
 		goto lost;
-	if (rp.rp_seq != seq || rp.rp_len < sizeof(rp) ||
-	    rp.rp_len > RC_MAXMSG) {
-		error = EPROTO;
-		goto lost;
+	if (c->c_flags & RC_RQ_NOREPLY) {
+		c->c_rv = 0;
+		return 0;
 	}
-	c->c_rlen = rp.rp_len - sizeof(rp);
-	if ((error = rc_recv_all(fd, rc_conn.rc_rbuf, c->c_rlen)) != 0)
+	if ((error = recv_reply(fd, seq, &rp)) != 0)
 		goto lost;
-	c->c_rp = rc_conn.rc_rbuf;
+	c->c_rlen = rp.rp_len - sizeof(rp);
+	c->c_rp = rc_conn.rc_rbuf + sizeof(rp);
 	c->c_rv = rp.rp_retval;
 	if (rp.rp_retval == -1) {
 		if (rp.rp_error <= 0 || rp.rp_error >= 4096 || c->c_rlen != 0)
@@ -189,4 +219,14 @@ rc_end(struct rc_call *c)
 		return -1;
 	}
 	return rv;
+}
+
+const void *
+rc_get_all(struct rc_call *c, size_t *len)
+{
+	const void *p = c->c_rp;
+
+	*len = c->c_rlen;
+	c->c_rlen = 0;
+	return p;
 }

@@ -24,6 +24,7 @@ struct rc_call {
 	int64_t c_rv;
 	const unsigned char *c_rp; /* result bytes of the reply */
 	size_t c_rlen;
+	uint32_t c_flags; /* RC_RQ_* */
 };
 
 int rc_begin(struct rc_call *c, uint32_t op);
@@ -36,5 +37,7 @@ int rc_call(struct rc_call *c);
 void rc_get_upto(struct rc_call *c, void *buf, size_t len);
 void rc_get_exact(struct rc_call *c, void *buf, size_t len);
 int64_t rc_end(struct rc_call *c);
+/* All result bytes, whatever their count (c_rv is not a length). */
+const void *rc_get_all(struct rc_call *c, size_t *len);
 
 #endif /* _RC_CLIENT_H_ */

@@ -1,5 +1,5 @@
 /*
- * The wire protocol between librumpclient and the rump server, version 1.
+ * The wire protocol between librumpclient and the rump server, version 2.
  * Both ends run on one host (a Unix-domain socket): fields are in host
  * byte order.  Every message says its whole length first; the receiver
  * checks it against RC_MAXMSG before reading the rest, and checks every
@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #define RC_MAGIC   0x706d7572u /* "rump" */
-#define RC_VERSION 1
+#define RC_VERSION 2
 
 #define RC_MAXIO  (1024 * 1024) /* data of one read or write */
 #define RC_MAXSTR 4096          /* a path, with its NUL */
@@ -54,14 +54,29 @@ struct rc_welcome {
  * the protocol itself.  RC_OP_FORK copies the client's process (its
  * descriptors and credentials) for a child about to be forked; the
  * reply's 8 bytes are the cookie the child gives in its hello.
+ *
+ * RC_OP_OPENREAD is openat, fstat and a read of the first bytes in one
+ * round trip, for a program that opens a file to read it: items dirfd,
+ * path, flags, mode, and how much to read at most (for a regular file
+ * opened read-only); the result is the descriptor, the bytes a struct
+ * rump_stat (absent when fstat failed) and then the data.
+ * RC_OP_GETDENTSPLUS is getdents with, after the records, the status of
+ * each entry (fstatat without following a link; zeros where it failed):
+ * items fd and the size of the records' buffer; the result is the
+ * records' length.
  */
-#define RC_OP_FORK 0x10000
+#define RC_OP_FORK	   0x10000
+#define RC_OP_OPENREAD	   0x10001
+#define RC_OP_GETDENTSPLUS 0x10002
+
+/* rq_flags */
+#define RC_RQ_NOREPLY 0x1 /* the server sends no reply (a close to forget) */
 
 struct rc_reqhdr {
 	uint32_t rq_len; /* the whole message */
 	uint32_t rq_seq;
 	uint32_t rq_op;
-	uint32_t rq_pad;
+	uint32_t rq_flags;
 };
 
 struct rc_rephdr {

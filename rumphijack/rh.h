@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,16 +65,25 @@ void rh_clean(char *path);
 
 /* --- descriptors (rh_fd.c) --------------------------------------------------- */
 
-/* The server's descriptor behind host descriptor fd, or -1. */
+/*
+ * The server's descriptor behind host descriptor fd, or -1; a read-ahead
+ * cache of fd is settled and forgotten first (any call but read, pread,
+ * fstat and close may depend on the server's offset or change the file).
+ */
 int rh_rfd(int fd);
+/* The same, leaving the cache: for the calls that serve from it. */
+int rh_rfd_nosync(int fd);
 /*
  * Give server descriptor rfd a host number: the lowest free one
  * (atfd -1) or exactly atfd (dup2).  The host's path of the file is kept
  * for fchdir and /proc-less path lookups.  Returns the host number or -1.
  */
 int rh_fd_attach(int rfd, int atfd, int hflags, int cloexec, const char *hpath);
-/* Forget fd (closing the server's descriptor first); 0 or -1. */
-int rh_fd_close(int fd);
+/*
+ * Forget fd (closing the server's descriptor first; noreply: without
+ * waiting for the server's answer); 0 or -1.
+ */
+int rh_fd_close(int fd, int noreply);
 int rh_fd_flags(int fd, int *hflags, int *cloexec);
 void rh_fd_setflags(int fd, int hflags, int cloexec);
 /* The host path of the file at fd (NULL if not kept). */
@@ -95,6 +105,48 @@ void rh_stdio_adopt(int fd);
 void rh_fd_vacate(int fd);
 
 /* The server's errno values are the host's: a call's result as is. */
+
+/* --- read-ahead of files opened for reading (rh_rcache.c) --------------- */
+
+#define RH_RCMAX (64 * 1024) /* what an open for reading brings along */
+
+/* fd was opened with rumpclient_openread: keep what came (asked: max). */
+void rh_rc_set(int fd, int rfd, const struct rump_stat *st, const void *data,
+    size_t len, size_t asked);
+int rh_rc_has(int fd);
+/* read(2) on fd (server descriptor rfd), from the cache where it can. */
+ssize_t rh_rc_read(int fd, int rfd, void *buf, size_t n);
+/* pread and fstat from the cache: 1 when served. */
+int rh_rc_pread(int fd, void *buf, size_t n, off_t off, ssize_t *rv);
+int rh_rc_fstat(int fd, struct rump_stat *st);
+/* lseek (SEEK_SET, SEEK_CUR, SEEK_END) within what came: 1 when served. */
+int rh_rc_lseek(int fd, off_t off, int whence, off_t *rv);
+/* Settle the server's offset and forget the cache of fd, or of all. */
+void rh_rc_sync(int fd);
+void rh_rc_syncall(void);
+/* Forget fd's cache without settling (fd is closing); 1 if it had one. */
+int rh_rc_drop(int fd);
+/*
+ * The program changes something on the server (writes, truncates,
+ * renames, links, unlinks, sets attributes): settle and forget every
+ * cache, so that its own later reads and fstats see the change.
+ */
+void rh_rc_changed(void);
+
+/* --- entries' status from directory reads (rh_dcache.c) ------------------ */
+
+/*
+ * Keep the status of record de of the server directory dir (first: the
+ * first record of a new reading of it).
+ */
+void rh_dc_add(const char *dir, bool first, const struct rump_dirent *de,
+    const struct rump_stat *st);
+/* fstatat served from what was kept: 1, with st (rs) filled. */
+int rh_dc_statat(
+    int dirfd, int rdirfd, const char *rpath, int hflags, struct stat *st);
+int rh_dc_rstatat(int dirfd, int rdirfd, const char *rpath, int hflags,
+    struct rump_stat *rs);
+void rh_dc_dropall(void);
 
 /* --- conversions (from libukfs) -------------------------------------------- */
 

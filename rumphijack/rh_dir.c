@@ -18,6 +18,10 @@
 
 #define RH_DIRMAGIC 0x7268444d /* larger than any descriptor */
 #define DIRBUF	    32768
+#define DIRSTS	    (DIRBUF / 24) /* records in DIRBUF at most */
+
+/* The server has no RC_OP_GETDENTSPLUS: plain getdents from then on. */
+static int noplus;
 
 struct rh_dir {
 	int d_magic; /* where glibc's DIR has its fd */
@@ -25,6 +29,9 @@ struct rh_dir {
 	pthread_mutex_t d_lock;
 	size_t d_len, d_pos; /* records in d_buf */
 	int64_t d_lastoff;   /* cookie after the last entry returned */
+	char d_spath[RH_PATHMAX]; /* the directory on the server, or "" */
+	bool d_first;             /* the next read starts a new listing */
+	struct rump_stat *d_sts;  /* entries' status (rh_dcache.c) */
 	union {
 		struct dirent64 ent;
 		char space[sizeof(struct dirent64) + RUMP_MAXNAMLEN + 1];
@@ -44,6 +51,8 @@ static DIR *
 make_dir(int fd)
 {
 	struct rh_dir *rd = malloc(sizeof(*rd));
+	char host[RH_PATHMAX];
+	int x;
 
 	if (rd == NULL)
 		return NULL;
@@ -51,6 +60,14 @@ make_dir(int fd)
 	rd->d_fd = fd;
 	rd->d_len = rd->d_pos = 0;
 	rd->d_lastoff = 0;
+	/* where the entries' status is kept: the server's name of it */
+	rd->d_spath[0] = '\0';
+	if (rh_fd_path(fd, host, sizeof(host)) != NULL &&
+	    (rh_path(AT_FDCWD, host, rd->d_spath, &x) != RH_RUMP ||
+	        rd->d_spath[0] != '/'))
+		rd->d_spath[0] = '\0';
+	rd->d_first = true;
+	rd->d_sts = NULL;
 	pthread_mutex_init(&rd->d_lock, NULL);
 	return (DIR *)rd;
 }
@@ -98,6 +115,37 @@ opendir(const char *path)
 	return d;
 }
 
+/*
+ * Read the next records into d_buf, with the entries' status when the
+ * server gives it, kept for the lstats that follow (rh_dcache.c).
+ */
+static int64_t
+refill(struct rh_dir *rd, int rfd)
+{
+	const struct rump_dirent *rde;
+	size_t nst, i, pos;
+	int64_t n;
+
+	if (rd->d_spath[0] == '\0' || __atomic_load_n(&noplus, __ATOMIC_RELAXED) ||
+	    (rd->d_sts == NULL &&
+	        (rd->d_sts = malloc(DIRSTS * sizeof(*rd->d_sts))) == NULL))
+		return rump_sys_getdents(rfd, rd->d_buf, sizeof(rd->d_buf));
+	n = rumpclient_getdentsplus(
+	    rfd, rd->d_buf, sizeof(rd->d_buf), rd->d_sts, DIRSTS, &nst);
+	if (n == -1 && errno == ENOSYS) {
+		__atomic_store_n(&noplus, 1, __ATOMIC_RELAXED);
+		return rump_sys_getdents(rfd, rd->d_buf, sizeof(rd->d_buf));
+	}
+	/* the records are sound (the client library counted them) */
+	for (i = 0, pos = 0; n > 0 && i < nst; i++) {
+		rde = (const struct rump_dirent *)(rd->d_buf + pos);
+		rh_dc_add(rd->d_spath, rd->d_first, rde, &rd->d_sts[i]);
+		rd->d_first = false;
+		pos += rde->d_reclen;
+	}
+	return n;
+}
+
 /* The next record as a dirent64; NULL at the end (errno kept) or error. */
 static struct dirent64 *
 next(struct rh_dir *rd)
@@ -112,7 +160,7 @@ next(struct rh_dir *rd)
 			errno = EBADF;
 			return NULL;
 		}
-		n = rump_sys_getdents(rfd, rd->d_buf, sizeof(rd->d_buf));
+		n = refill(rd, rfd);
 		if (n <= 0)
 			return NULL;
 		rd->d_len = (size_t)n;
@@ -212,6 +260,7 @@ closedir(DIR *d)
 	fd = rd->d_fd;
 	rd->d_magic = 0;
 	pthread_mutex_destroy(&rd->d_lock);
+	free(rd->d_sts);
 	free(rd);
 	return close(fd);
 }
@@ -233,6 +282,7 @@ seek_to(struct rh_dir *rd, long off)
 	if (rump_sys_lseek(rh_rfd(rd->d_fd), off, RUMP_SEEK_SET) != -1) {
 		rd->d_len = rd->d_pos = 0;
 		rd->d_lastoff = off;
+		rd->d_first = off == 0;
 	}
 	pthread_mutex_unlock(&rd->d_lock);
 }

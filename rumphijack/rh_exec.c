@@ -32,6 +32,7 @@ hand_over(char *entry, size_t len)
 	int sock;
 
 	entry[0] = '\0';
+	rh_rc_syncall(); /* the next program reads on from the offsets */
 	if (rh_fd_inherit(list, sizeof(list), 1) == 0)
 		return;
 	/* a forked child takes its copy of the process now */

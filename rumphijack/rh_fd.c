@@ -25,11 +25,19 @@ static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rh_fdent fds[RH_MAXFD];
 
 int
-rh_rfd(int fd)
+rh_rfd_nosync(int fd)
 {
 	if (fd < 0 || fd >= RH_MAXFD)
 		return -1;
 	return __atomic_load_n(&fds[fd].rfd, __ATOMIC_ACQUIRE) - 1;
+}
+
+int
+rh_rfd(int fd)
+{
+	if (rh_rc_has(fd))
+		rh_rc_sync(fd);
+	return rh_rfd_nosync(fd);
 }
 
 /* A host number held open on /dev/null: the lowest free one, or atfd. */
@@ -75,6 +83,7 @@ rh_fd_attach(int rfd, int atfd, int hflags, int cloexec, const char *hpath)
 	}
 	e = &fds[fd];
 	old = e->rfd - 1;
+	rh_rc_drop(fd); /* dup2 over a file read ahead */
 	free(e->path);
 	e->path = p;
 	e->hflags = hflags;
@@ -87,7 +96,7 @@ rh_fd_attach(int rfd, int atfd, int hflags, int cloexec, const char *hpath)
 }
 
 int
-rh_fd_close(int fd)
+rh_fd_close(int fd, int noreply)
 {
 	struct rh_fdent *e;
 	int rfd, rv;
@@ -100,6 +109,7 @@ rh_fd_close(int fd)
 	e = &fds[fd];
 	rfd = e->rfd - 1;
 	__atomic_store_n(&e->rfd, 0, __ATOMIC_RELEASE);
+	rh_rc_drop(fd);
 	free(e->path);
 	e->path = NULL;
 	if (rfd != -1)
@@ -109,7 +119,7 @@ rh_fd_close(int fd)
 		errno = EBADF;
 		return -1;
 	}
-	rv = rump_sys_close(rfd);
+	rv = noreply ? rumpclient_close_noreply(rfd) : rump_sys_close(rfd);
 	return rv;
 }
 
@@ -166,6 +176,7 @@ rh_fd_vacate(int fd)
 	if (rh_rfd(fd) != -1) {
 		int rfd;
 
+		rh_rc_drop(fd);
 		pthread_mutex_lock(&fd_lock);
 		rfd = fds[fd].rfd - 1;
 		fds[fd].rfd = 0;

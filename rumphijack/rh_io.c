@@ -20,11 +20,11 @@
 RH_API ssize_t
 read(int fd, void *buf, size_t n)
 {
-	int rfd = rh_rfd(fd);
+	int rfd = rh_rfd_nosync(fd);
 
 	if (rfd == -1)
 		return REAL(read)(fd, buf, n);
-	return rump_sys_read(rfd, buf, n);
+	return rh_rc_read(fd, rfd, buf, n);
 }
 
 RH_API ssize_t
@@ -42,13 +42,19 @@ write(int fd, const void *buf, size_t n)
 
 	if (rfd == -1)
 		return REAL(write)(fd, buf, n);
+	rh_rc_changed();
 	return rump_sys_write(rfd, buf, n);
 }
 
 RH_API ssize_t
 pread(int fd, void *buf, size_t n, off_t off)
 {
-	int rfd = rh_rfd(fd);
+	ssize_t rv;
+	int rfd;
+
+	if (rh_rc_pread(fd, buf, n, off, &rv))
+		return rv;
+	rfd = rh_rfd(fd);
 
 	if (rfd == -1)
 		return REAL(pread)(fd, buf, n, off);
@@ -84,6 +90,7 @@ pwrite(int fd, const void *buf, size_t n, off_t off)
 
 	if (rfd == -1)
 		return REAL(pwrite)(fd, buf, n, off);
+	rh_rc_changed();
 	return rump_sys_pwrite(rfd, buf, n, off);
 }
 
@@ -104,6 +111,8 @@ rump_rw_vec(int rfd, const struct iovec *iov, int cnt, off_t off, int wr)
 		errno = EINVAL;
 		return -1;
 	}
+	if (wr)
+		rh_rc_changed();
 	for (i = 0; i < cnt; i++) {
 		if (iov[i].iov_len == 0)
 			continue;
@@ -219,7 +228,12 @@ pwritev64v2(int fd, const struct iovec *iov, int cnt, off64_t off, int flags)
 RH_API off_t
 lseek(int fd, off_t off, int whence)
 {
-	int rfd = rh_rfd(fd);
+	off_t rv;
+	int rfd;
+
+	if (rh_rc_lseek(fd, off, whence, &rv))
+		return rv;
+	rfd = rh_rfd(fd);
 
 	if (rfd == -1)
 		return REAL(lseek)(fd, off, whence);
@@ -260,6 +274,7 @@ ftruncate(int fd, off_t len)
 
 	if (rfd == -1)
 		return REAL(ftruncate)(fd, len);
+	rh_rc_changed();
 	return rump_sys_ftruncate(rfd, len);
 }
 
@@ -272,9 +287,9 @@ ftruncate64(int fd, off64_t len)
 RH_API int
 posix_fadvise(int fd, off_t off, off_t len, int advice)
 {
-	if (rh_rfd(fd) == -1)
+	if (rh_rfd_nosync(fd) == -1)
 		return REAL(posix_fadvise)(fd, off, len, advice);
-	return 0; /* advice only */
+	return 0; /* advice only: the read-ahead cache stays */
 }
 
 RH_API int
@@ -316,7 +331,7 @@ RH_API ssize_t
 copy_file_range(int in, off64_t *inoff, int out, off64_t *outoff, size_t n,
     unsigned flags)
 {
-	if (rh_rfd(in) == -1 && rh_rfd(out) == -1)
+	if (rh_rfd_nosync(in) == -1 && rh_rfd_nosync(out) == -1)
 		return REAL(copy_file_range)(in, inoff, out, outoff, n, flags);
 	errno = EXDEV; /* not one file system: the caller copies itself */
 	return -1;
@@ -330,7 +345,8 @@ sendfile(int out, int in, off_t *off, size_t n)
 	ssize_t got, put, total = 0;
 	off_t pos = off != NULL ? *off : 0;
 
-	if (rh_rfd(in) == -1 && rh_rfd(out) == -1)
+	/* (read, pread and lseek below settle a read-ahead cache) */
+	if (rh_rfd_nosync(in) == -1 && rh_rfd_nosync(out) == -1)
 		return REAL(sendfile)(out, in, off, n);
 	while ((size_t)total < n) {
 		size_t want = n - (size_t)total < sizeof(buf) ?

@@ -31,6 +31,7 @@ mkdirat(int dirfd, const char *path, mode_t mode)
 	case RH_ERROR:
 		return -1;
 	default:
+		rh_rc_changed();
 		return rump_sys_mkdirat(rdirfd, rpath, (uint32_t)(mode & 07777));
 	}
 }
@@ -53,6 +54,7 @@ unlinkat(int dirfd, const char *path, int flags)
 	case RH_ERROR:
 		return -1;
 	default:
+		rh_rc_changed();
 		if (ukfs_conv_atflags(flags, &rflags) == -1)
 			return -1;
 		return rump_sys_unlinkat(rdirfd, rpath, rflags);
@@ -113,6 +115,7 @@ renameat2(int fd1, const char *from, int fd2, const char *to, unsigned flags)
 	case RH_ERROR:
 		return -1;
 	default:
+		rh_rc_changed();
 		if (flags != 0) { /* no RENAME_NOREPLACE on the server */
 			errno = EINVAL;
 			return -1;
@@ -155,6 +158,7 @@ linkat(int fd1, const char *from, int fd2, const char *to, int flags)
 	case RH_ERROR:
 		return -1;
 	default:
+		rh_rc_changed();
 		if (ukfs_conv_atflags(flags, &rflags) == -1)
 			return -1;
 		return rump_sys_linkat(rd1, r1, rd2, r2, rflags);
@@ -179,6 +183,7 @@ symlinkat(const char *target, int dirfd, const char *path)
 	case RH_ERROR:
 		return -1;
 	default:
+		rh_rc_changed();
 		return rump_sys_symlinkat(target, rdirfd, rpath);
 	}
 }
@@ -201,6 +206,7 @@ mknodat(int dirfd, const char *path, mode_t mode, dev_t dev)
 	case RH_ERROR:
 		return -1;
 	default:
+		rh_rc_changed();
 		return rump_sys_mknodat(rdirfd, rpath, (uint32_t)mode,
 		    ukfs_conv_dev(dev));
 	}
@@ -238,6 +244,7 @@ fchmodat(int dirfd, const char *path, mode_t mode, int flags)
 	case RH_ERROR:
 		return -1;
 	default:
+		rh_rc_changed();
 		if (ukfs_conv_atflags(flags, &rflags) == -1)
 			return -1;
 		return rump_sys_fchmodat(
@@ -264,6 +271,7 @@ fchmod(int fd, mode_t mode)
 
 	if (rfd == -1)
 		return REAL(fchmod)(fd, mode);
+	rh_rc_changed();
 	return rump_sys_fchmod(rfd, (uint32_t)(mode & 07777));
 }
 
@@ -273,14 +281,17 @@ fchownat(int dirfd, const char *path, uid_t uid, gid_t gid, int flags)
 	char rpath[RH_PATHMAX];
 	int rdirfd, rflags;
 
-	if (path[0] == '\0' && (flags & AT_EMPTY_PATH) && rh_rfd(dirfd) != -1)
+	if (path[0] == '\0' && (flags & AT_EMPTY_PATH) && rh_rfd(dirfd) != -1) {
+		rh_rc_changed();
 		return rump_sys_fchown(rh_rfd(dirfd), uid, gid);
+	}
 	switch (rh_path(dirfd, path, rpath, &rdirfd)) {
 	case RH_HOST:
 		return REAL(fchownat)(dirfd, path, uid, gid, flags);
 	case RH_ERROR:
 		return -1;
 	default:
+		rh_rc_changed();
 		if (ukfs_conv_atflags(flags, &rflags) == -1)
 			return -1;
 		return rump_sys_fchownat(rdirfd, rpath, uid, gid, rflags);
@@ -306,6 +317,7 @@ fchown(int fd, uid_t uid, gid_t gid)
 
 	if (rfd == -1)
 		return REAL(fchown)(fd, uid, gid);
+	rh_rc_changed();
 	return rump_sys_fchown(rfd, uid, gid);
 }
 
@@ -322,6 +334,7 @@ utimensat(int dirfd, const char *path, const struct timespec ts[2], int flags)
 	case RH_ERROR:
 		return -1;
 	default:
+		rh_rc_changed();
 		if (ukfs_conv_atflags(flags, &rflags) == -1 ||
 		    (ts != NULL && ukfs_conv_times(ts, rts) == -1))
 			return -1;
@@ -338,6 +351,7 @@ futimens(int fd, const struct timespec ts[2])
 
 	if (rfd == -1)
 		return REAL(futimens)(fd, ts);
+	rh_rc_changed();
 	if (ts != NULL && ukfs_conv_times(ts, rts) == -1)
 		return -1;
 	return rump_sys_futimens(rfd, ts != NULL ? rts : NULL);
@@ -414,6 +428,7 @@ truncate(const char *path, off_t len)
 	case RH_ERROR:
 		return -1;
 	default:
+		rh_rc_changed();
 		return rump_sys_truncate(rpath, len);
 	}
 }

@@ -31,6 +31,38 @@ host_of(int dirfd, const char *rpath, char *out, size_t len)
 		rh_clean(out);
 }
 
+/*
+ * An open for reading: the file's status and first bytes come with it,
+ * kept for the fstat and reads that follow (rh_rcache.c).
+ */
+static int
+rump_openread(int dirfd, const char *rpath, int rdirfd, int flags, int rflags)
+{
+	char hpath[RH_PATHMAX];
+	struct rump_stat st;
+	unsigned char *buf;
+	size_t len = RH_RCMAX;
+	int rfd, fd, gotst;
+
+	if ((buf = malloc(RH_RCMAX)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	rfd = rumpclient_openread(rdirfd, rpath, rflags, 0, &st, &gotst, buf,
+	    &len);
+	if (rfd == -1) {
+		free(buf);
+		return -1;
+	}
+	host_of(dirfd, rpath, hpath, sizeof(hpath));
+	fd = rh_fd_attach(rfd, -1, (flags & KEEPFLAGS) | O_LARGEFILE,
+	    (flags & O_CLOEXEC) != 0, hpath[0] != '\0' ? hpath : NULL);
+	if (fd != -1 && gotst) /* (without status, nothing was read) */
+		rh_rc_set(fd, rfd, &st, buf, len, RH_RCMAX);
+	free(buf);
+	return fd;
+}
+
 static int
 rump_open(int dirfd, const char *rpath, int rdirfd, int flags, mode_t mode)
 {
@@ -47,6 +79,9 @@ rump_open(int dirfd, const char *rpath, int rdirfd, int flags, mode_t mode)
 		    O_RDONLY;
 	if (ukfs_conv_oflags(flags, &rflags) == -1)
 		return -1;
+	if ((flags & O_ACCMODE) == O_RDONLY && !(flags & (O_CREAT | O_TRUNC)))
+		return rump_openread(dirfd, rpath, rdirfd, flags, rflags);
+	rh_rc_changed(); /* a file about to change: read-ahead goes */
 	rfd = rump_sys_openat(rdirfd, rpath, rflags, (uint32_t)(mode & 07777));
 	if (rfd == -1)
 		return -1;
@@ -169,8 +204,11 @@ creat64(const char *path, mode_t mode)
 RH_API int
 close(int fd)
 {
+	/* nothing to write back: no need to wait for the server */
+	if (rh_rc_drop(fd))
+		return rh_fd_close(fd, 1);
 	if (rh_rfd(fd) != -1)
-		return rh_fd_close(fd);
+		return rh_fd_close(fd, 0);
 	if (fd >= 0 && fd == rumpclient_fd())
 		return 0; /* our connection: the program never opened it */
 	return REAL(close)(fd);
@@ -189,7 +227,7 @@ close_range(unsigned first, unsigned last, int flags)
 	if (!(flags & CLOSE_RANGE_CLOEXEC))
 		for (fd = first; fd <= last && fd < 65536; fd++)
 			if (rh_rfd((int)fd) != -1)
-				rh_fd_close((int)fd);
+				rh_fd_close((int)fd, 0);
 	/* keep the connection open: close around it */
 	if (sock >= 0 && (unsigned)sock >= first && (unsigned)sock <= last) {
 		int rv = 0;
@@ -293,6 +331,7 @@ rump_fcntl(int fd, int cmd, void *arg)
 			return -1;
 		{
 			int min = (int)(intptr_t)arg, hfd;
+			char buf[RH_PATHMAX];
 
 			hfd = REAL(fcntl)(fd, F_DUPFD_CLOEXEC, min);
 			if (hfd == -1) {
@@ -301,8 +340,10 @@ rump_fcntl(int fd, int cmd, void *arg)
 			}
 			REAL(close)(hfd);
 			/* taken back at once: free again for attach */
+			/* the copy keeps the path (fchdir, fstatat) */
 			return rh_fd_attach(rfd, hfd, hflags,
-			    cmd == F_DUPFD_CLOEXEC, NULL);
+			    cmd == F_DUPFD_CLOEXEC,
+			    rh_fd_path(fd, buf, sizeof(buf)));
 		}
 	case F_GETLK:
 	case F_OFD_GETLK:

@@ -71,6 +71,8 @@ do_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 	case RH_ERROR:
 		return -1;
 	default:
+		if (rh_dc_statat(dirfd, rdirfd, rpath, flags, st))
+			return 0;
 		return rh_statat(rdirfd, rpath, st, flags);
 	}
 }
@@ -90,7 +92,14 @@ lstat(const char *path, struct stat *st)
 RH_API int
 fstat(int fd, struct stat *st)
 {
-	int rfd = rh_rfd(fd);
+	struct rump_stat rs;
+	int rfd;
+
+	if (rh_rc_fstat(fd, &rs)) {
+		ukfs_conv_stat(&rs, st);
+		return 0;
+	}
+	rfd = rh_rfd(fd);
 
 	if (rfd == -1)
 		return REAL(fstat)(fd, st);
@@ -203,7 +212,8 @@ statx(int dirfd, const char *path, int flags, unsigned mask,
 		case RH_ERROR:
 			return -1;
 		default:
-			if (rump_statat(rdirfd, rpath, &rs, flags) == -1)
+			if (!rh_dc_rstatat(dirfd, rdirfd, rpath, flags, &rs) &&
+			    rump_statat(rdirfd, rpath, &rs, flags) == -1)
 				return -1;
 		}
 	}

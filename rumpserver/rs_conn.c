@@ -23,7 +23,8 @@ struct rs_conn {
 	struct ucred c_cred;
 	uint32_t c_groups[RC_MAXARR];
 	int c_ngroups;
-	unsigned char *c_rbuf; /* request body */
+	unsigned char *c_in;   /* requests as received, RC_MAXMSG */
+	size_t c_inlen;        /* bytes in c_in */
 	unsigned char *c_sbuf; /* reply */
 };
 
@@ -59,6 +60,28 @@ recv_all(int fd, void *buf, size_t len)
 			return -1;
 		p += n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * At least want bytes of requests in c_in, reading as much as the socket
+ * has (a client may send a request that wants no reply and the next one
+ * at once); 0 or -1.
+ */
+static int
+fill(struct rs_conn *c, size_t want)
+{
+	ssize_t n;
+
+	while (c->c_inlen < want) {
+		n = recv(c->c_fd, c->c_in + c->c_inlen, RC_MAXMSG - c->c_inlen,
+		    0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		c->c_inlen += (size_t)n;
 	}
 	return 0;
 }
@@ -157,16 +180,17 @@ serve_one(struct rs_conn *c)
 	uint64_t cookie;
 	int error;
 
-	if (recv_all(c->c_fd, &rq, sizeof(rq)) == -1)
+	if (fill(c, sizeof(rq)) == -1)
 		return -1;
+	memcpy(&rq, c->c_in, sizeof(rq));
 	if (rq.rq_len < sizeof(rq) || rq.rq_len > RC_MAXMSG)
 		return -1; /* out of step: nothing more can be read safely */
-	body = rq.rq_len - sizeof(rq);
-	if (recv_all(c->c_fd, c->c_rbuf, body) == -1)
+	if (fill(c, rq.rq_len) == -1)
 		return -1;
+	body = rq.rq_len - sizeof(rq);
 	memset(&q, 0, sizeof(q));
-	q.q_p = c->c_rbuf;
-	q.q_end = c->c_rbuf + body;
+	q.q_p = c->c_in + sizeof(rq);
+	q.q_end = q.q_p + body;
 	q.q_out = c->c_sbuf + sizeof(*rp);
 	if (rq.rq_op == RC_OP_FORK) {
 		if (body != 0) {
@@ -179,9 +203,22 @@ serve_one(struct rs_conn *c)
 			    sizeof(cookie));
 			rs_result(&q, 0, 0);
 		}
+	} else if (rq.rq_op == RC_OP_OPENREAD ||
+	    rq.rq_op == RC_OP_GETDENTSPLUS) {
+		if (rq.rq_op == RC_OP_OPENREAD)
+			rs_openread(&q);
+		else
+			rs_getdentsplus(&q);
+		if (!q.q_done)
+			rs_bad(&q);
 	} else {
 		rs_dispatch(rq.rq_op, &q);
 	}
+	/* the request is done with: what follows it moves up */
+	c->c_inlen -= rq.rq_len;
+	memmove(c->c_in, c->c_in + rq.rq_len, c->c_inlen);
+	if (rq.rq_flags & RC_RQ_NOREPLY)
+		return 0;
 	rp->rp_len = (uint32_t)(sizeof(*rp) + q.q_outlen);
 	rp->rp_seq = rq.rq_seq;
 	rp->rp_error = q.q_error;
@@ -197,15 +234,15 @@ rs_conn_serve(int fd, const struct rs_opts *o)
 
 	memset(&c, 0, sizeof(c));
 	c.c_fd = fd;
-	c.c_rbuf = malloc(RC_MAXMSG);
+	c.c_in = malloc(RC_MAXMSG);
 	c.c_sbuf = malloc(RC_MAXMSG + sizeof(struct rc_rephdr));
-	if (c.c_rbuf != NULL && c.c_sbuf != NULL && handshake(&c, o) == 0)
+	if (c.c_in != NULL && c.c_sbuf != NULL && handshake(&c, o) == 0)
 		while (serve_one(&c) == 0)
 			;
 	rs_fork_drop(&c);
 	/* the process goes with its last lwp, closing its files */
 	if (rump_pub_lwproc_curlwp() != NULL)
 		rump_pub_lwproc_releaselwp();
-	free(c.c_rbuf);
+	free(c.c_in);
 	free(c.c_sbuf);
 }

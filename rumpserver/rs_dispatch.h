@@ -50,6 +50,10 @@ struct rs_sysent {
 extern const struct rs_sysent rs_sysent[];
 extern const int rs_nsys;
 
+/* RC_OP_OPENREAD (rs_openread.c), RC_OP_GETDENTSPLUS (rs_dirplus.c). */
+void rs_openread(struct rs_req *q);
+void rs_getdentsplus(struct rs_req *q);
+
 /* Decode and run one request body; the reply is in q. */
 void rs_dispatch(uint32_t op, struct rs_req *q);
 

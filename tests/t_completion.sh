@@ -24,6 +24,7 @@ mke2fs -q -F -t ext2 -b 1024 -d "$TMP/tree" "$TMP/disk.img" 2M \
 	echo "FAIL: mke2fs"
 	exit 1
 }
+cp "$TMP/disk.img" "$TMP/my disk.img"
 
 cat >"$TMP/run.bash" <<'EOF'
 set -u
@@ -70,6 +71,21 @@ comp "ukfs-ls -l disk.img /docs/w" "/docs/with space.txt"
 comp "ukfs-chmod 644 disk.img /di" "/dir two/"
 comp "ukfs rm -r disk.img do" docs/
 comp "ukfs-cat disk.img:/docs/hello.txt /docs/li" /docs/link
+# Quoted and escaped words: the reply is the text after the open quote
+# (or after the last unquoted ':'), unquoted; readline quotes it.
+comp "ukfs-ls disk.img \"/dir t" "/dir two/"
+comp "ukfs-ls disk.img '/dir t" "/dir two/"
+comp "ukfs-ls disk.img /dir\\ t" "/dir two/"
+comp "ukfs-ls disk.img \"/docs/\"w" "with space.txt"
+comp "ukfs-cp 'disk.img:/docs/with s" "disk.img:/docs/with space.txt"
+comp "ukfs-cp disk.img:\"/docs/with s" "/docs/with space.txt"
+comp "ukfs-cp disk.img:/docs/with\\ s" "/docs/with space.txt"
+comp "ukfs-ls \"my disk.img\" /do" /docs/
+comp "ukfs-ls my\\ disk.img /do" /docs/
+comp "ukfs-cp \"my disk.img\":/do" /docs/
+comp "ukfs-cp \"my disk.img:/do" "my disk.img:/docs/"
+comp "ukfs-ls \"my d" "my disk.img"
+comp "ukfs-ls -l 'disk.img' /docs/h" /docs/hello.txt
 # The image itself is a host file.
 comp "ukfs-ls dis" disk.img
 # Options from --help; -t types; tool names.

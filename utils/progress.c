@@ -10,6 +10,12 @@
 #include "progress.h"
 
 #define PROGRESS_TICK_NS 250000000L
+/*
+ * A file costs about as much as this many bytes of data (its lookup,
+ * creation and attributes), so that the time left of a tree of small
+ * files is not read off its bytes alone.
+ */
+#define PROGRESS_FILE_BYTES 16384.0
 
 static double
 since(const struct timespec *a, const struct timespec *b)
@@ -39,14 +45,19 @@ draw(struct progress *p, const struct timespec *now, int last)
 	double rate = secs > 0 ? (double)p->bytes / secs : 0;
 	char done[32], speed[32], left[48] = "";
 
+	double fb = p->tfiles > 0 ? PROGRESS_FILE_BYTES : 0;
+	double work = (double)p->bytes + fb * (double)p->files;
+	double all = (double)p->total + fb * (double)p->tfiles;
+
 	human(done, sizeof(done), (double)p->bytes);
 	human(speed, sizeof(speed), rate);
-	if (p->total > 0 && !last && rate > 0 && p->total > p->bytes) {
+	/* time left: the time so far, scaled by the work still to do */
+	if (all > 0 && !last && work > 0 && secs > 0 && all > work) {
 		unsigned long s =
-		    (unsigned long)((double)(p->total - p->bytes) / rate + 0.5);
+		    (unsigned long)(secs * (all - work) / work + 0.5);
 
 		snprintf(left, sizeof(left), ", %u%%, %lu:%02lu left",
-		    (unsigned)(100 * p->bytes / p->total), s / 60, s % 60);
+		    (unsigned)(100 * work / all), s / 60, s % 60);
 	}
 	fprintf(stderr, "\r%s: %llu files, %s, %s/s, %.1f s%s\033[K",
 	    progname, (unsigned long long)p->files, done, speed, secs, left);
@@ -77,6 +88,14 @@ void
 progress_total(struct progress *p, uint64_t bytes)
 {
 	p->total = bytes;
+	p->tfiles = 0;
+}
+
+void
+progress_expect(struct progress *p, uint64_t files, uint64_t bytes)
+{
+	p->total = bytes;
+	p->tfiles = files;
 }
 
 void

@@ -179,9 +179,12 @@ copy_operand(struct cp *cp, const char *spath, const struct dest *d)
 		cp->status = 1;
 		return;
 	}
-	/* time left is known for a file operand, not for a tree */
-	progress_total(&cp->prog,
-	    S_ISREG(st.st_mode) ? cp->prog.bytes + (uint64_t)st.st_size : 0);
+	/* time left: a file's size, or what a quick walk of a tree finds */
+	if (S_ISDIR(st.st_mode) && cp->Rflag)
+		progress_count_tree(&cp->prog, &cp->src, AT_FDCWD, spath, &st);
+	else
+		progress_total(&cp->prog, S_ISREG(st.st_mode) ?
+		        cp->prog.bytes + (uint64_t)st.st_size : 0);
 	if (S_ISDIR(st.st_mode) && !cp->Rflag) {
 		warnmsg("-R not specified; omitting directory '%s'",
 		    side_name(&cp->src, spath));

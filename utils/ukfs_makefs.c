@@ -193,6 +193,7 @@ copy_tree(struct makefs *m, struct ukfs *u, int quiet, int *nospace)
 		return 1;
 	}
 	cp.topname = NULL; /* the tree's contents go into the root */
+	progress_count_tree(&cp.prog, &cp.src, AT_FDCWD, m->dir, &st);
 	cp_copy(&cp, AT_FDCWD, m->dir, m->dir, &st);
 	progress_done(&cp.prog);
 	ukfs_close(u, cp.topfd);

@@ -41,8 +41,11 @@ quiesce(struct walk *w)
 void
 walk_err(struct walk *w, int error)
 {
-	quiesce(w);
-	warnmsg("%s: %s", side_name(w->side, w->path.p), strerror(error));
+	if (!w->quiet) {
+		quiesce(w);
+		warnmsg("%s: %s", side_name(w->side, w->path.p),
+		    strerror(error));
+	}
 	w->status = 1;
 }
 
@@ -136,9 +139,11 @@ walk_entries(struct walk *w, struct side_dir *d)
 			return;
 		}
 		if (!valid_name(name)) {
-			quiesce(w);
-			warnmsg("%s: skipping invalid name '%s'",
-			    side_name(w->side, w->path.p), name);
+			if (!w->quiet) {
+				quiesce(w);
+				warnmsg("%s: skipping invalid name '%s'",
+				    side_name(w->side, w->path.p), name);
+			}
 			w->status = 1;
 		} else if (type == DT_REG && w->ops->open_regular &&
 		    walk_open_leaf(w, dfd, name))
@@ -161,9 +166,11 @@ walk_dir(struct walk *w, int dirfd, const char *name, const struct stat *st)
 	int rv;
 
 	if (is_ancestor(w, st)) {
-		quiesce(w);
-		warnmsg("%s: directory loop; not walked again",
-		    side_name(w->side, w->path.p));
+		if (!w->quiet) {
+			quiesce(w);
+			warnmsg("%s: directory loop; not walked again",
+			    side_name(w->side, w->path.p));
+		}
 		w->status = 1;
 		return;
 	}

@@ -49,6 +49,7 @@ struct walk {
 	int status;          /* 1 after a reported error */
 	int stop;            /* set by a callback: end the walk */
 	int leaffd;          /* see walk_ops.open_regular */
+	int quiet;           /* no messages (a look-ahead walk) */
 	struct {
 		dev_t dev;
 		ino_t ino;

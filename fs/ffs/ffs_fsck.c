@@ -724,6 +724,7 @@ ffs_fsck_round(struct vnode *devvp, const char *options, struct fsck_report *fr)
 	struct ffs_fsck st;
 	struct vattr va;
 	char why[160];
+	uint64_t alt;
 	int64_t loc;
 	bool ns;
 	int error;
@@ -740,8 +741,22 @@ ffs_fsck_round(struct vnode *devvp, const char *options, struct fsck_report *fr)
 	    why, sizeof(why));
 	if (error != 0) {
 		ffs_fsck_problem(&st, "superblock: %s", why);
-		ffs_fsck_free(&st);
-		return 0;
+		if (ffs_fsck_altsb(devvp, (uint64_t)va.va_size, st.fm.fm_fs,
+		        &loc, &ns, &alt) != 0) {
+			fsck_say(fr, "no copy of the superblock found in the "
+			             "cylinder groups");
+			ffs_fsck_free(&st);
+			return 0;
+		}
+		/* checked with the copy; with repair, written back */
+		fsck_say(fr,
+		    "using the superblock copy at sector %llu (fsck_ffs -b "
+		    "%llu)%s",
+		    (unsigned long long)(alt / DEV_BSIZE),
+		    (unsigned long long)(alt / DEV_BSIZE),
+		    fr->fr_repair ? "; it replaces the primary" : "");
+		st.fm.fm_fmod = true;
+		error = 0;
 	}
 	st.fm.fm_um.um_devvp = devvp;
 	st.fm.fm_um.um_ronly = !fr->fr_repair;

@@ -77,6 +77,14 @@ void ffs_fsck_dots(
 void ffs_fsck_cgfix(struct ffs_fsck *, uint32_t c, struct ffs_cgbuf *,
     const struct ffs_cgwant *);
 
+/*
+ * ffs_fsck_sb.c: a copy of the superblock in a cylinder group, for a
+ * damaged primary: fs (host order), *primp the primary's byte offset,
+ * *altp the copy's; ENOENT when there is none.
+ */
+int ffs_fsck_altsb(struct vnode *devvp, uint64_t devsize, struct fs *fs,
+    int64_t *primp, bool *nsp, uint64_t *altp);
+
 void ffs_fsck_cgcheck(struct ffs_fsck *);
 void ffs_fsck_maps(struct ffs_fsck *);
 

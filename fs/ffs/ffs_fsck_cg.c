@@ -16,7 +16,82 @@
 #include "ufs/ufs_bswap.h"
 #include "ufs/ufsmount.h"
 
-/* Is each group's block readable and sane? */
+/*
+ * The maps of group c where newfs puts them: the inode map after the
+ * header (and, in UFS1, the old rotational tables of one cylinder), the
+ * fragment map, then the cluster summary and map.
+ */
+static void
+ffs_fsck_cglayout(struct ffs_fsck *st, uint32_t c, struct ffs_cgbuf *cb)
+{
+	struct fs *fs = st->fm.fm_fs;
+	struct cg *cgp = cb->cb_cg;
+	int32_t iused, freeoff, off;
+
+	memset((uint8_t *)cgp + sizeof(*cgp), 0,
+	    (size_t)fs->fs_cgsize - sizeof(*cgp));
+	memset(&cgp->cg_cs, 0, sizeof(cgp->cg_cs));
+	memset(cgp->cg_frsum, 0, sizeof(cgp->cg_frsum));
+	if (fs->fs_magic == FS_UFS1_MAGIC) {
+		cgp->cg_old_ncyl = (int16_t)ufs_rw16(1, cb->cb_ns);
+		CG_SET(cb, cg_old_btotoff, sizeof(struct cg));
+		CG_SET(cb, cg_old_boff, sizeof(struct cg) + 4);
+		iused = (int32_t)sizeof(struct cg) + 4 + 2;
+	} else
+		iused = (int32_t)sizeof(struct cg);
+	freeoff = iused + howmany(fs->fs_ipg, 8);
+	CG_SET(cb, cg_iusedoff, iused);
+	CG_SET(cb, cg_freeoff, freeoff);
+	if (fs->fs_contigsumsize > 0) {
+		off = (int32_t)roundup(freeoff + howmany(fs->fs_fpg, 8), 4) - 4;
+		CG_SET(cb, cg_clustersumoff, off);
+		off += (fs->fs_contigsumsize + 1) * 4;
+		CG_SET(cb, cg_clusteroff, off);
+		CG_SET(cb, cg_nclusterblks,
+		    ffs_fragstoblks(fs, ffs_cg_ndblk(fs, c)));
+		CG_SET(cb, cg_nextfreeoff,
+		    off + howmany(ffs_fragstoblks(fs, fs->fs_fpg), 8));
+	} else
+		CG_SET(cb, cg_nextfreeoff, freeoff + howmany(fs->fs_fpg, 8));
+}
+
+/*
+ * Rebuild the header of group c (in bp) from the superblock's geometry:
+ * its identity first; when its maps are still out of the block, the
+ * whole layout.  What the maps and counts say is put right afterwards
+ * by ffs_fsck_maps, from what the walk finds in use.  True when the
+ * block is sane now.
+ */
+static bool
+ffs_fsck_cgrebuild(struct ffs_fsck *st, uint32_t c, struct buf *bp)
+{
+	struct fs *fs = st->fm.fm_fs;
+	struct ffs_cgbuf cb;
+	char why[128];
+
+	memset(&cb, 0, sizeof(cb));
+	cb.cb_cg = bp->b_data;
+	cb.cb_ns = st->fm.fm_um.um_needswap;
+	CG_SET(&cb, cg_magic, CG_MAGIC);
+	CG_SET(&cb, cg_cgx, c);
+	CG_SET(&cb, cg_ndblk, ffs_cg_ndblk(fs, c));
+	if (fs->fs_magic == FS_UFS1_MAGIC)
+		cb.cb_cg->cg_old_niblk =
+		    (int16_t)ufs_rw16((uint16_t)fs->fs_ipg, cb.cb_ns);
+	else {
+		CG_SET(&cb, cg_niblk, fs->fs_ipg);
+		if (CG_GET(&cb, cg_initediblk) < 0 ||
+		    CG_GET(&cb, cg_initediblk) > fs->fs_ipg)
+			CG_SET(&cb, cg_initediblk, fs->fs_ipg);
+	}
+	if (ffs_cg_check(fs, cb.cb_ns, c, cb.cb_cg, (size_t)bp->b_bcount, why,
+	        sizeof(why)) != 0)
+		ffs_fsck_cglayout(st, c, &cb);
+	return ffs_cg_check(fs, cb.cb_ns, c, cb.cb_cg, (size_t)bp->b_bcount,
+	           why, sizeof(why)) == 0;
+}
+
+/* Is each group's block readable and sane?  (With repair: made so.) */
 void
 ffs_fsck_cgcheck(struct ffs_fsck *st)
 {
@@ -36,11 +111,18 @@ ffs_fsck_cgcheck(struct ffs_fsck *st)
 			continue;
 		}
 		if (ffs_cg_check(fs, ump->um_needswap, c, bp->b_data,
-		        bp->b_bcount, why, sizeof(why)) != 0)
-			ffs_fsck_problem(st, "cylinder group %u: %s", c, why);
-		else
+		        bp->b_bcount, why, sizeof(why)) == 0) {
 			st->cgok[c] = 1;
-		brelse(bp, B_INVAL);
+			brelse(bp, B_INVAL);
+			continue;
+		}
+		ffs_fsck_problem(st, "cylinder group %u: %s", c, why);
+		if (st->fr->fr_repair && ffs_fsck_cgrebuild(st, c, bp)) {
+			fsck_say(st->fr, "cylinder group %u: header rebuilt", c);
+			st->cgok[c] = 1;
+			bdwrite(bp);
+		} else
+			brelse(bp, B_INVAL);
 	}
 }
 

@@ -54,6 +54,32 @@ int rumpclient_movefd(int minfd);
 int rumpclient_keepfd(int keep);
 int rumpclient_adoptfd(int fd, int pid);
 
+/*
+ * rump_sys_openat() that brings back, in the same round trip, the file's
+ * status (*gotst set when st is filled) and, for a regular file opened
+ * read-only, its first *len bytes at most (*len set to what was read;
+ * the descriptor's offset moves past them).  Returns the descriptor.
+ */
+int rumpclient_openread(int dirfd, const char *path, int flags,
+    uint32_t mode, struct rump_stat *st, int *gotst, void *buf, size_t *len);
+
+/*
+ * rump_sys_close() that does not wait for the answer: for a descriptor
+ * with nothing to write back, whose close cannot fail in a way that
+ * matters.  0, or -1 when the request could not be sent.
+ */
+int rumpclient_close_noreply(int fd);
+
+/*
+ * rump_sys_getdents() that brings back, after the records, the status of
+ * each entry (as fstatat(fd, name, AT_SYMLINK_NOFOLLOW); all zero where
+ * that failed), one in sts for each record, in order (*nst set; sts has
+ * room for maxst, len / 24 at most are needed).  Returns the records'
+ * length.
+ */
+int64_t rumpclient_getdentsplus(int fd, void *buf, size_t len,
+    struct rump_stat *sts, size_t maxst, size_t *nst);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,7 @@ import struct
 import sys
 
 path = sys.argv[1]
-MAGIC, VERSION = 0x706D7572, 1
+MAGIC, VERSION = 0x706D7572, 2
 failures = 0
 
 
@@ -115,6 +115,11 @@ bad = [
     (SYS_MKDIR, item(b"/x\0") + scalar(0o755) + scalar(1)),  # extra item
     (9999, b""),                                       # unknown call (ENOSYS)
     (25, b""),                                         # mount: not remote
+    (0x10001, scalar(-100) + item(b"/\0")),            # openread: items missing
+    (0x10001, scalar(-100) + item(b"/\0") + scalar(0) + scalar(0) +
+     scalar(1 << 40)),                                 # openread: size too big
+    (0x10002, scalar(0) + scalar(1 << 20)),            # getdentsplus: too big
+    (0x10002, scalar(0)),                              # getdentsplus: no size
 ]
 seq = 1
 for op, body in bad:
