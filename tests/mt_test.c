@@ -7,7 +7,10 @@
  * what it wrote, and the image must pass the checker.  Any writable
  * file system (-f: ext2fs, ffs, msdos, ...).
  *
- *   mt_test [-f FSTYPE] [-t THREADS] [-n OPS] [-c CHECKER] IMAGE
+ *   mt_test [-f FSTYPE] [-t THREADS] [-n OPS] [-S USEC] [-c CHECKER] IMAGE
+ *
+ * -S: the pause between syncs (default 20000 us; 0 syncs back to back,
+ * which races syncs against inode reuse in the shared directory).
  */
 #include <rump/rump.h>
 
@@ -29,6 +32,7 @@
 static const char *checker = "e2fsck -fn";
 static const char *fstype = "ext2fs";
 static int nops = 2000;
+static int syncpause = 20000;
 static int stop; /* atomic */
 static int failures;
 
@@ -206,7 +210,8 @@ syncer(void *arg)
 {
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		rump_sys_sync();
-		usleep(20000);
+		if (syncpause > 0)
+			usleep((useconds_t)syncpause);
 	}
 	return NULL;
 }
@@ -251,13 +256,15 @@ main(int argc, char **argv)
 	char cmd[1024], d[64];
 	int nthr = 4, c, i;
 
-	while ((c = getopt(argc, argv, "c:f:n:t:")) != -1) {
+	while ((c = getopt(argc, argv, "c:f:n:S:t:")) != -1) {
 		if (c == 'c')
 			checker = optarg;
 		else if (c == 'f')
 			fstype = optarg;
 		else if (c == 'n')
 			nops = atoi(optarg);
+		else if (c == 'S')
+			syncpause = atoi(optarg);
 		else if (c == 't')
 			nthr = atoi(optarg) < MAXTHR ? atoi(optarg) : MAXTHR;
 		else
@@ -266,7 +273,7 @@ main(int argc, char **argv)
 	if (argc - optind != 1) {
 		fprintf(stderr,
 		    "usage: mt_test [-f FSTYPE] [-t THREADS] [-n OPS] "
-		    "[-c CHECKER] IMAGE\n");
+		    "[-S USEC] [-c CHECKER] IMAGE\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
