@@ -172,6 +172,9 @@ ffs_newindir(struct inode *ip, daddr_t lbn, int64_t pref, kauth_cred_t cred,
 	    getblk(ump->um_devvp, UFS_FSBTODB(ump, *addrp), (int)ump->um_bsize);
 	memset(bp->b_data, 0, ump->um_bsize);
 	bp->b_flags |= B_META;
+	/* zeros on disk before a pointer to it: never garbage pointers */
+	if (ump->um_ordered)
+		return bwrite(bp);
 	bdwrite(bp);
 	return 0;
 }

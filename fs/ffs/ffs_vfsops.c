@@ -125,6 +125,7 @@ ffs_mountfs(struct vnode *devvp, struct mount *mp, uint64_t devsize, bool force,
 	ump->um_devvp = devvp;
 	ump->um_ops = &ffs_ufsops;
 	ump->um_ronly = (mp->mnt_flag & MNT_RDONLY) != 0;
+	ump->um_ordered = true; /* see ufs_wait() */
 	ffs_ump_setup(fm, ns);
 	fm->fm_gen = (uint32_t)time_second() * 2654435761u;
 	if ((error = ffs_csum_read(fm)) != 0)
