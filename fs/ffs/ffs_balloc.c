@@ -51,7 +51,7 @@ ffs_growfrag(struct inode *ip, daddr_t lbn, int osize, int nsize,
 {
 	struct vnode *vp = ITOV(ip);
 	struct buf *bp;
-	int64_t addr, pref;
+	int64_t addr, pref, bprev;
 	uint8_t *save;
 	bool dirty;
 	int error;
@@ -70,8 +70,8 @@ ffs_growfrag(struct inode *ip, daddr_t lbn, int osize, int nsize,
 	brelse(bp, B_INVAL);
 	pref = ffs_blkpref(
 	    ip, lbn, (unsigned)lbn, lbn > 0 ? &ip->i_db[lbn - 1] : NULL);
-	error = ffs_realloccg(
-	    ip, lbn, ip->i_db[lbn], pref, osize, nsize, cred, &addr);
+	bprev = ip->i_db[lbn];
+	error = ffs_realloccg(ip, lbn, bprev, pref, osize, nsize, cred, &addr);
 	if (error != 0) {
 		/* put the old block back as it was */
 		bp = getblk(vp, lbn, osize);
@@ -87,6 +87,13 @@ ffs_growfrag(struct inode *ip, daddr_t lbn, int osize, int nsize,
 	}
 	ip->i_db[lbn] = addr;
 	ip->i_flag |= IN_CHANGE | IN_UPDATE;
+	/*
+	 * Moved: the old fragments are free in the map already; the inode
+	 * pointing elsewhere reaches the disk before anyone else's pointer
+	 * to them can.  (A failed write shows again at the next update.)
+	 */
+	if (addr != bprev && ip->i_ump->um_ordered)
+		(void)ffs_update(ip, UFS_UPDATE_WAIT);
 	bp = ffs_newbuf(vp, lbn, nsize);
 	memcpy(bp->b_data, save, (size_t)osize);
 	kmem_free(save, (size_t)osize);
