@@ -87,16 +87,22 @@ ffs_growfrag(struct inode *ip, daddr_t lbn, int osize, int nsize,
 	}
 	ip->i_db[lbn] = addr;
 	ip->i_flag |= IN_CHANGE | IN_UPDATE;
-	/*
-	 * Moved: the old fragments are free in the map already; the inode
-	 * pointing elsewhere reaches the disk before anyone else's pointer
-	 * to them can.  (A failed write shows again at the next update.)
-	 */
-	if (addr != bprev && ip->i_ump->um_ordered)
-		(void)ffs_update(ip, UFS_UPDATE_WAIT);
 	bp = ffs_newbuf(vp, lbn, nsize);
 	memcpy(bp->b_data, save, (size_t)osize);
 	kmem_free(save, (size_t)osize);
+	/*
+	 * Moved, the old fragments free in the map already: the data at
+	 * its new place (a directory's entries), then the inode pointing
+	 * there, before anyone else's pointer to the old fragments can
+	 * reach the disk.
+	 */
+	if (addr != bprev && ip->i_ump->um_ordered) {
+		if ((error = bwrite(bp)) == 0)
+			error = ffs_update(ip, UFS_UPDATE_WAIT);
+		if (error != 0)
+			return error;
+		return bread(vp, lbn, nsize, 0, bpp);
+	}
 	*bpp = bp;
 	return 0;
 }
