@@ -219,7 +219,8 @@ etfs_strategy(struct etfs_dev *ed, struct buf *bp)
 	if (plug.on) {
 		if (!(bp->b_flags & B_READ) && len == bp->b_bcount &&
 		    plug_add(ed, bp->b_data, off, len)) {
-			ed->ed_writes++;
+			/* others count theirs meanwhile, unplugged */
+			__atomic_add_fetch(&ed->ed_writes, 1, __ATOMIC_RELAXED);
 			done = (size_t)len;
 			error = 0;
 			goto out;

@@ -471,6 +471,7 @@ sys_unmount(struct lwp *l, const void *v, int64_t *retval)
 static int
 namei_create(struct nameidata *nd, int fd, const char *path)
 {
+	bool there;
 	int error;
 
 	NDINIT(nd, CREATE, LOCKPARENT | NOFOLLOW, path);
@@ -480,6 +481,17 @@ namei_create(struct nameidata *nd, int fd, const char *path)
 	if (nd->ni_vp != NULL) {
 		nd_release(nd, false);
 		return EEXIST;
+	}
+	/*
+	 * namei unlocked the directory after it looked: another thread
+	 * may have made the name since (mkdir racing a create entered it
+	 * twice on ext2).
+	 */
+	if ((error = create_recheck(nd, nd->ni_dvp, &nd->ni_cnd, &there)) !=
+	        0 ||
+	    there) {
+		nd_release(nd, false);
+		return error != 0 ? error : EEXIST;
 	}
 	return 0;
 }

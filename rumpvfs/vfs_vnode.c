@@ -298,9 +298,33 @@ vcache_new(struct mount *mp, struct vnode *dvp, struct vattr *vap,
 	}
 	hash = vcache_hashval(mp, newkey, keylen);
 	mutex_enter(&vcache_lock);
-	/* A stale dying vnode with the same key must finish first. */
-	while ((ovp = vcache_lookup_locked(mp, newkey, keylen, hash)) != NULL)
-		cv_wait(&vcache_cv, &vcache_lock);
+	while ((ovp = vcache_lookup_locked(mp, newkey, keylen, hash)) != NULL) {
+		/* a vnode of the number's last file, going: it finishes */
+		if (ovp->v_state != VS_ACTIVE) {
+			cv_wait(&vcache_cv, &vcache_lock);
+			continue;
+		}
+		/* its VOP_INACTIVE freed the number: it goes next */
+		if (__atomic_load_n(&ovp->v_inactivating, __ATOMIC_ACQUIRE)) {
+			ovp->v_inactwait = true;
+			cv_wait(&vcache_cv, &vcache_lock);
+			continue;
+		}
+		/*
+		 * A file that is still there (a freed file leaves the cache
+		 * before its number can be given out again): the allocation
+		 * map is damaged.  Waiting could last for ever.
+		 */
+		mutex_exit(&vcache_lock);
+		kprintf("%s: new file's number is in use by another (damaged "
+			"allocation map?)\n",
+		    mp->mnt_stat.f_mntfromname);
+		vinvalbuf(vp, false);
+		if (VOP_RECLAIM(vp) != 0)
+			kprintf("vnode %p: reclaim failed\n", (void *)vp);
+		vnfree(vp);
+		return EFSCORRUPTED;
+	}
 	vp->v_key = newkey;
 	vp->v_keylen = keylen;
 	vp->v_hash = hash;
@@ -432,6 +456,8 @@ vcache_reclaim_list(struct vnodelst *doomed)
 	}
 }
 
+static void vgone_locked(struct vnode *);
+
 /* Reclaim unreferenced vnodes from the LRU end while we hold too many. */
 static void
 vcache_trim_locked(void)
@@ -445,6 +471,53 @@ vcache_trim_locked(void)
 		vcache_reclaim_locked(vp);
 		vnfree(vp);
 	}
+}
+
+static void
+inactive_done_locked(struct vnode *vp)
+{
+	KASSERT(mutex_owned(&vcache_lock));
+	__atomic_store_n(&vp->v_inactivating, 0, __ATOMIC_RELAXED);
+	if (vp->v_inactwait) {
+		vp->v_inactwait = false;
+		cv_broadcast(&vcache_cv);
+	}
+}
+
+/*
+ * VOP_INACTIVE freed the file of vp (locked, our reference the last or
+ * others taken meanwhile): its number may be given to a new file at once,
+ * and vcache_new() waits for a vnode with that key to go, so it leaves the
+ * cache now, before the lock that kept anyone from using it goes.  Those
+ * who took a reference meanwhile (a walk of the mount, the name cache)
+ * keep a dead vnode.  True when vp is unlocked and freed; false when
+ * others hold it: it is dead, still locked, and ours is still counted.
+ */
+static bool
+vcache_drop_freed(struct vnode *vp)
+{
+	int one = 1;
+
+	mutex_enter(&vcache_lock);
+	inactive_done_locked(vp);
+	if (vp->v_state != VS_ACTIVE) {
+		mutex_exit(&vcache_lock);
+		return false;
+	}
+	/* 1 -> 0 at once: no lock-free vrefcnt_tryget() can slip in */
+	if (__atomic_compare_exchange_n(&vp->v_usecount, &one, 0, false,
+	        __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		lru_remove_locked(vp);
+		state_set(vp, VS_RECLAIMING);
+		vcache_reclaim_locked(vp);
+		mutex_exit(&vcache_lock);
+		vn_unlock(vp);
+		vnfree(vp);
+		return true;
+	}
+	vgone_locked(vp);
+	mutex_exit(&vcache_lock);
+	return false;
 }
 
 void
@@ -493,12 +566,17 @@ vrele(struct vnode *vp)
 		vn_unlock(vp);
 		return;
 	}
+	/* before the file can be freed: vcache_new() waits for us then */
+	__atomic_store_n(&vp->v_inactivating, 1, __ATOMIC_RELEASE);
 	VOP_INACTIVE(vp, &recycle);
+	if (recycle && vcache_drop_freed(vp))
+		return;
 	vn_unlock(vp);
 	if (!recycle && vp->v_type == VREG)
 		vagebuf(vp); /* closed: its data makes room first */
 
 	mutex_enter(&vcache_lock);
+	inactive_done_locked(vp);
 	if (usecount_dec_locked(vp) > 0) {
 		/* somebody took a new reference meanwhile */
 		mutex_exit(&vcache_lock);
@@ -542,8 +620,12 @@ vgone_locked(struct vnode *vp)
 	lru_remove_locked(vp);
 	state_set(vp, VS_RECLAIMING);
 	vcache_reclaim_locked(vp);
-	vp->v_op = dead_vnodeop_p;
-	vp->v_type = VBAD;
+	/*
+	 * Others read v_op (to lock it) while we hold the vnode; v_type
+	 * stays as it was: callers test it unlocked, and the dead
+	 * operations fail whatever it says.
+	 */
+	__atomic_store_n(&vp->v_op, dead_vnodeop_p, __ATOMIC_RELEASE);
 }
 
 void
@@ -602,7 +684,7 @@ again:
 	/* Wait for vnodes that are still loading or being reclaimed. */
 	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
 	{
-		if (vp->v_state != VS_ACTIVE) {
+		if (vp->v_state != VS_ACTIVE && vp->v_state != VS_MARKER) {
 			cv_wait(&vcache_cv, &vcache_lock);
 			mutex_exit(&vcache_lock);
 			goto again;
@@ -612,42 +694,45 @@ again:
 	return busy ? EBUSY : 0;
 }
 
+/*
+ * Call fn on every active vnode of mp, holding a reference on one vnode
+ * at a time: a marker in the mount's list keeps our place while the lock
+ * is dropped.  A walk that held references on all of them at once would
+ * keep a vnode whose inode was freed in the cache until the walk ended,
+ * and vcache_new() of a file given that number (its directory locked)
+ * would wait for it while the walk waits for the directory.
+ */
 int
 vfs_vnode_iterate(struct mount *mp, int (*fn)(struct vnode *, void *),
     void *arg)
 {
-	struct vnode *vp, **vps;
-	size_t n = 0, i, cap;
+	struct vnode *marker, *vp;
 	int error = 0;
 
-	/* Take a snapshot with references, then call without the lock. */
+	marker = kmem_zalloc(sizeof(*marker), KM_SLEEP);
+	marker->v_state = VS_MARKER;
+	marker->v_mount = mp;
 	mutex_enter(&vcache_lock);
-	cap = 0;
-	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
-		cap++;
-	mutex_exit(&vcache_lock);
-	if (cap == 0)
-		return 0;
-	cap += 16;
-	vps = kmem_alloc(cap * sizeof(*vps), KM_SLEEP);
-	mutex_enter(&vcache_lock);
-	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
-	{
-		if (n == cap)
+	TAILQ_INSERT_HEAD(&mp->mnt_vnodelist, marker, v_mntvnodes);
+	while (error == 0) {
+		/* loading, going, and the other walkers' markers: skipped */
+		vp = TAILQ_NEXT(marker, v_mntvnodes);
+		while (vp != NULL && vp->v_state != VS_ACTIVE)
+			vp = TAILQ_NEXT(vp, v_mntvnodes);
+		if (vp == NULL)
 			break;
-		if (vp->v_state != VS_ACTIVE)
-			continue;
+		TAILQ_REMOVE(&mp->mnt_vnodelist, marker, v_mntvnodes);
+		TAILQ_INSERT_AFTER(&mp->mnt_vnodelist, vp, marker, v_mntvnodes);
 		usecount_inc_locked(vp);
 		lru_remove_locked(vp);
-		vps[n++] = vp;
+		mutex_exit(&vcache_lock);
+		error = fn(vp, arg);
+		vrele(vp);
+		mutex_enter(&vcache_lock);
 	}
+	TAILQ_REMOVE(&mp->mnt_vnodelist, marker, v_mntvnodes);
 	mutex_exit(&vcache_lock);
-	for (i = 0; i < n; i++) {
-		if (error == 0)
-			error = fn(vps[i], arg);
-		vrele(vps[i]);
-	}
-	kmem_free(vps, cap * sizeof(*vps));
+	kmem_free(marker, sizeof(*marker));
 	return error;
 }
 

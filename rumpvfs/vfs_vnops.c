@@ -14,7 +14,7 @@
  * namei looked the last name up before it locked dvp for us: another
  * thread may have made that name since.  Look again under the lock.
  */
-static int
+int
 create_recheck(struct nameidata *ndp, struct vnode *dvp,
     struct componentname *cnp, bool *exists)
 {

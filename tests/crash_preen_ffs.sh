@@ -4,12 +4,15 @@
 # every problem it lists is one that a crash of a correctly ordered ffs
 # may leave and that fsck -p (preen) repairs without asking: the file
 # system not marked clean, summary counts (of groups and of the whole),
-# allocation maps (pass 5), unreferenced inodes, link counts above the
-# names found.  Anything else (a bad entry, a name for a free inode, a
-# block claimed twice, a link count below the names) fails, listed.
-# -k FILE: keep going: append what is beyond preen to FILE, exit 0 (the
-# ordering of ffs metadata writes is known to leave such damage; the
-# fsync'd files are still checked by crash_test).
+# allocation maps (pass 5), unreferenced inodes and directories (a new
+# directory is written before the entry naming it; preen reconnects it
+# to lost+found), link counts above the names found, an inode's block
+# count (a truncation writes the cleared indirect block before the
+# inode, as NetBSD's does; preen corrects it).  Anything else (a bad
+# entry, a name for a free inode, a block claimed twice, a link count
+# below the names) fails, listed.
+# -k FILE: keep going: append what is beyond preen to FILE, exit 0 (to
+# survey the damage of an ffs whose metadata writes are not ordered).
 notes=""
 if [ "$1" = -k ]; then
 	notes=$2
@@ -31,6 +34,8 @@ bad=$(printf '%s\n' "$out" | awk '
 	/^cylinder group [0-9]+: (directories|free [a-z]+) [0-9]+, should be/ { next }
 	/^cylinder group [0-9]+: fragment summary wrong$/ { next }
 	/^inode [0-9]+ is in use but has no name$/ { next }
+	/^directory [0-9]+ has no name$/ { next }
+	/^inode [0-9]+: block count [0-9]+, [0-9]+ held$/ { next }
 	/^inode [0-9]+: link count [0-9]+, [0-9]+ names? found$/ {
 		split($0, a, /link count |, | name/); if (a[2] + 0 > a[3] + 0) next
 	}

@@ -7,7 +7,13 @@
  * what it wrote, and the image must pass the checker.  Any writable
  * file system (-f: ext2fs, ffs, msdos, ...).
  *
- *   mt_test [-f FSTYPE] [-t THREADS] [-n OPS] [-c CHECKER] IMAGE
+ *   mt_test [-f FSTYPE] [-t THREADS] [-n OPS] [-S USEC] [-N NAMES]
+ *           [-c CHECKER] IMAGE
+ *
+ * -S: the pause between syncs (default 20000 us; 0 syncs back to back,
+ * which races syncs against inode reuse in the shared directory).
+ * -N: names in the shared directory (default 40; few make the threads
+ * race for the same names: mkdir against create, rename onto them).
  */
 #include <rump/rump.h>
 
@@ -29,6 +35,8 @@
 static const char *checker = "e2fsck -fn";
 static const char *fstype = "ext2fs";
 static int nops = 2000;
+static int syncpause = 20000;
+static int nshared = 40;
 static int stop; /* atomic */
 static int failures;
 
@@ -127,8 +135,9 @@ shared(struct thr *t)
 	uint64_t r = rnd(t);
 	int fd;
 
-	snprintf(a, sizeof(a), MNT "/shared/s%d", (int)(r % 40));
-	snprintf(b, sizeof(b), MNT "/shared/s%d", (int)((r >> 8) % 40));
+	snprintf(a, sizeof(a), MNT "/shared/s%d", (int)(r % (unsigned)nshared));
+	snprintf(b, sizeof(b), MNT "/shared/s%d",
+	    (int)((r >> 8) % (unsigned)nshared));
 	switch ((r >> 16) % 4) {
 	case 0:
 		fd = rump_sys_open(a, RUMP_O_WRONLY | RUMP_O_CREAT, 0644);
@@ -206,7 +215,8 @@ syncer(void *arg)
 {
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
 		rump_sys_sync();
-		usleep(20000);
+		if (syncpause > 0)
+			usleep((useconds_t)syncpause);
 	}
 	return NULL;
 }
@@ -251,13 +261,17 @@ main(int argc, char **argv)
 	char cmd[1024], d[64];
 	int nthr = 4, c, i;
 
-	while ((c = getopt(argc, argv, "c:f:n:t:")) != -1) {
+	while ((c = getopt(argc, argv, "c:f:n:N:S:t:")) != -1) {
 		if (c == 'c')
 			checker = optarg;
 		else if (c == 'f')
 			fstype = optarg;
 		else if (c == 'n')
 			nops = atoi(optarg);
+		else if (c == 'N')
+			nshared = atoi(optarg) > 0 ? atoi(optarg) : 1;
+		else if (c == 'S')
+			syncpause = atoi(optarg);
 		else if (c == 't')
 			nthr = atoi(optarg) < MAXTHR ? atoi(optarg) : MAXTHR;
 		else
@@ -266,7 +280,7 @@ main(int argc, char **argv)
 	if (argc - optind != 1) {
 		fprintf(stderr,
 		    "usage: mt_test [-f FSTYPE] [-t THREADS] [-n OPS] "
-		    "[-c CHECKER] IMAGE\n");
+		    "[-S USEC] [-N NAMES] [-c CHECKER] IMAGE\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -18,15 +18,18 @@ OPS=${STRESS_OPS:-3000}
 # ThreadSanitizer (make check SANITIZE=thread) runs the code ~10x slower.
 case $B in *tsan*) OPS=${STRESS_OPS:-600} ;; esac
 
-# name | fstype | make the image IMG | checker
+# name | fstype | make the image IMG | checker [| more mt_test options]
+# (-S 0: syncs back to back, racing them against inode reuse)
 TABLE="ext2-1k|ext2fs|mke2fs -q -F -t ext2 -b 1024 IMG 128M|e2fsck -fn
 ext4|ext2fs|mke2fs -q -F -t ext4 IMG 128M|e2fsck -fn
+ext2-sync|ext2fs|mke2fs -q -F -t ext2 -b 1024 IMG 128M|e2fsck -fn|-S 0
 ffs-ufs1|ffs|$BIN/ukfs-newfs -t ffs -O 1 -s 128m IMG|$BIN/ukfs-fsck -t ffs -n
 ffs-ufs2-be|ffs|$BIN/ukfs-newfs -t ffs -O 2 -B be -s 128m IMG|$BIN/ukfs-fsck -t ffs -n
+ffs-sync|ffs|$BIN/ukfs-newfs -t ffs -O 2 -s 128m IMG|$BIN/ukfs-fsck -t ffs -n|-S 0
 fat32|msdos|mkfs.fat -F 32 -C IMG 131072|fsck.fat -n"
 
 nfail=0
-while IFS='|' read -r name fstype mk check; do
+while IFS='|' read -r name fstype mk check more; do
 	[ -n "$name" ] || continue
 	img=$W/$name.img
 	cmd=$(printf '%s' "$mk" | sed "s|IMG|$img|")
@@ -36,8 +39,9 @@ while IFS='|' read -r name fstype mk check; do
 		continue
 	}
 	# A hang is a failure too: the driver gets 50 s.
+	# shellcheck disable=SC2086 # more is a list of options
 	if RUMP_NCPU=4 timeout 50 "$T/mt_test" -f "$fstype" -t 5 -n "$OPS" \
-	    -c "$check" "$img" >"$W/out" 2>&1; then
+	    ${more:-} -c "$check" "$img" >"$W/out" 2>&1; then
 		echo "ok: $name: $(tail -1 "$W/out")"
 	else
 		echo "FAIL: $name (status $?):"

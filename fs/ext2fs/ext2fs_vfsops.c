@@ -292,7 +292,9 @@ ext2fs_sync_vnode(struct vnode *vp, void *arg)
 	struct ext2fs_inode *ip;
 	int error = 0;
 
-	if (vn_lock(vp, LK_EXCLUSIVE) != 0)
+	/* a periodic sync passes over the busy: they come next time */
+	if (vn_lock(vp, LK_EXCLUSIVE |
+	        (ss->waitfor == MNT_WAIT ? 0 : LK_NOWAIT)) != 0)
 		return 0;
 	ip = VTOI(vp);
 	if (ip != NULL) {

@@ -51,7 +51,7 @@ ffs_growfrag(struct inode *ip, daddr_t lbn, int osize, int nsize,
 {
 	struct vnode *vp = ITOV(ip);
 	struct buf *bp;
-	int64_t addr, pref;
+	int64_t addr, pref, bprev;
 	uint8_t *save;
 	bool dirty;
 	int error;
@@ -70,8 +70,8 @@ ffs_growfrag(struct inode *ip, daddr_t lbn, int osize, int nsize,
 	brelse(bp, B_INVAL);
 	pref = ffs_blkpref(
 	    ip, lbn, (unsigned)lbn, lbn > 0 ? &ip->i_db[lbn - 1] : NULL);
-	error = ffs_realloccg(
-	    ip, lbn, ip->i_db[lbn], pref, osize, nsize, cred, &addr);
+	bprev = ip->i_db[lbn];
+	error = ffs_realloccg(ip, lbn, bprev, pref, osize, nsize, cred, &addr);
 	if (error != 0) {
 		/* put the old block back as it was */
 		bp = getblk(vp, lbn, osize);
@@ -90,6 +90,19 @@ ffs_growfrag(struct inode *ip, daddr_t lbn, int osize, int nsize,
 	bp = ffs_newbuf(vp, lbn, nsize);
 	memcpy(bp->b_data, save, (size_t)osize);
 	kmem_free(save, (size_t)osize);
+	/*
+	 * Moved, the old fragments free in the map already: the data at
+	 * its new place (a directory's entries), then the inode pointing
+	 * there, before anyone else's pointer to the old fragments can
+	 * reach the disk.
+	 */
+	if (addr != bprev && ip->i_ump->um_ordered) {
+		if ((error = bwrite(bp)) == 0)
+			error = ffs_update(ip, UFS_UPDATE_WAIT);
+		if (error != 0)
+			return error;
+		return bread(vp, lbn, nsize, 0, bpp);
+	}
 	*bpp = bp;
 	return 0;
 }
@@ -172,6 +185,9 @@ ffs_newindir(struct inode *ip, daddr_t lbn, int64_t pref, kauth_cred_t cred,
 	    getblk(ump->um_devvp, UFS_FSBTODB(ump, *addrp), (int)ump->um_bsize);
 	memset(bp->b_data, 0, ump->um_bsize);
 	bp->b_flags |= B_META;
+	/* zeros on disk before a pointer to it: never garbage pointers */
+	if (ump->um_ordered)
+		return bwrite(bp);
 	bdwrite(bp);
 	return 0;
 }

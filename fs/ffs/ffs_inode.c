@@ -18,7 +18,20 @@
 #include "ufs/ufs_bswap.h"
 #include "ufs/ufsmount.h"
 
-static void ffs_freeblk(struct inode *, int64_t, long);
+/*
+ * Blocks a truncation frees, given back to the maps only after the
+ * pointers to them are gone on disk: a crash then never finds a block
+ * claimed by the shortened file and by the next one to get it.
+ */
+struct ffs_freeq {
+	struct ffs_freeq_ent {
+		int64_t addr;
+		long size;
+	} *q;
+	size_t n, cap;
+};
+
+static void ffs_freeblk(struct inode *, struct ffs_freeq *, int64_t, long);
 
 /* The buffer of the block holding inode ino, and where in it it lies. */
 static int
@@ -137,7 +150,7 @@ ffs_extfree(struct inode *ip)
 
 	for (i = 0; i < n; i++)
 		if (ufs_data_valid(ip->i_ump, addr[i], (size_t)size[i]))
-			ffs_freeblk(ip, addr[i], size[i]);
+			ffs_freeblk(ip, NULL, addr[i], size[i]);
 	if (ip->i_ump->um_ufs2) {
 		dp->di_extsize = 0;
 		memset(dp->di_extb, 0, sizeof(dp->di_extb));
@@ -157,13 +170,46 @@ ffs_sizeof(const struct inode *ip, uint64_t size, daddr_t lbn)
 	return (long)UFS_FRAGROUNDUP(ump, size - start);
 }
 
+/* Count a freed block out of ip now; free it now (fq NULL) or queue it. */
 static void
-ffs_freeblk(struct inode *ip, int64_t addr, long size)
+ffs_freeblk(struct inode *ip, struct ffs_freeq *fq, int64_t addr, long size)
 {
 	uint64_t n = (uint64_t)size / DEV_BSIZE;
+	struct ffs_freeq_ent *nq;
 
-	ffs_blkfree(UMPTOFFS(ip->i_ump), addr, size, ip->i_number);
 	ip->i_blocks = ip->i_blocks >= n ? ip->i_blocks - n : 0;
+	if (fq == NULL) {
+		ffs_blkfree(UMPTOFFS(ip->i_ump), addr, size, ip->i_number);
+		return;
+	}
+	if (fq->n == fq->cap) {
+		size_t cap = fq->cap ? fq->cap * 2 : 64;
+
+		nq = kmem_alloc(cap * sizeof(*nq), KM_SLEEP);
+		if (fq->n > 0)
+			memcpy(nq, fq->q, fq->n * sizeof(*nq));
+		if (fq->cap > 0)
+			kmem_free(fq->q, fq->cap * sizeof(*nq));
+		fq->q = nq;
+		fq->cap = cap;
+	}
+	fq->q[fq->n].addr = addr;
+	fq->q[fq->n].size = size;
+	fq->n++;
+}
+
+/* Give the queued blocks back to the maps. */
+static void
+ffs_freeq_run(struct inode *ip, struct ffs_freeq *fq)
+{
+	size_t i;
+
+	for (i = 0; i < fq->n; i++)
+		ffs_blkfree(UMPTOFFS(ip->i_ump), fq->q[i].addr, fq->q[i].size,
+		    ip->i_number);
+	if (fq->cap > 0)
+		kmem_free(fq->q, fq->cap * sizeof(*fq->q));
+	memset(fq, 0, sizeof(*fq));
 }
 
 /*
@@ -173,8 +219,8 @@ ffs_freeblk(struct inode *ip, int64_t addr, long size)
  * caller frees it too (all).
  */
 static int
-ffs_indirtrunc(struct inode *ip, int64_t addr, int level, daddr_t base,
-    daddr_t keep, bool all)
+ffs_indirtrunc(struct inode *ip, struct ffs_freeq *fq, int64_t addr,
+    int level, daddr_t base, daddr_t keep, bool all)
 {
 	struct ufsmount *ump = ip->i_ump;
 	struct ffsmount *fm = UMPTOFFS(ump);
@@ -204,19 +250,19 @@ ffs_indirtrunc(struct inode *ip, int64_t addr, int level, daddr_t base,
 			continue;
 		}
 		if (level > 1) {
-			(void)ffs_indirtrunc(ip, nb, level - 1,
+			(void)ffs_indirtrunc(ip, fq, nb, level - 1,
 			    base + (daddr_t)(i * span), keep, true);
 			ffs_discard_meta(fm, nb);
 		}
-		ffs_freeblk(ip, nb, (long)ump->um_bsize);
+		ffs_freeblk(ip, fq, nb, (long)ump->um_bsize);
 	}
 	/* the child that keeps some of its blocks */
 	if (level > 1 && first > 0 && ptrs[first - 1] != 0 &&
 	    ufs_addr_valid(ump, ptrs[first - 1], ump->um_frag)) {
 		cbase = base + (daddr_t)((first - 1) * span);
 		if (keep < cbase + (daddr_t)span)
-			(void)ffs_indirtrunc(
-			    ip, ptrs[first - 1], level - 1, cbase, keep, false);
+			(void)ffs_indirtrunc(ip, fq, ptrs[first - 1],
+			    level - 1, cbase, keep, false);
 	}
 	kmem_free(ptrs, nindir * sizeof(*ptrs));
 	if (all || first >= nindir)
@@ -226,6 +272,9 @@ ffs_indirtrunc(struct inode *ip, int64_t addr, int level, daddr_t base,
 	for (i = first; i < nindir; i++)
 		ufs_ind_set(ump, bp->b_data, i, 0);
 	bp->b_flags |= B_META;
+	/* its cleared pointers on disk before the blocks are free */
+	if (ump->um_ordered)
+		return bwrite(bp);
 	bdwrite(bp);
 	return 0;
 }
@@ -236,7 +285,7 @@ ffs_indirtrunc(struct inode *ip, int64_t addr, int level, daddr_t base,
  * fragments it no longer needs.
  */
 static int
-ffs_trunc_lastblock(struct inode *ip, off_t length)
+ffs_trunc_lastblock(struct inode *ip, struct ffs_freeq *fq, off_t length)
 {
 	struct ufsmount *ump = ip->i_ump;
 	struct vnode *vp = ITOV(ip);
@@ -266,7 +315,7 @@ ffs_trunc_lastblock(struct inode *ip, off_t length)
 	memcpy(save, bp->b_data, (size_t)nsize);
 	bp->b_flags &= ~B_DELWRI;
 	brelse(bp, B_INVAL);
-	ffs_freeblk(ip, addr + ffs_numfrags(UMPTOFFS(ump)->fm_fs, nsize),
+	ffs_freeblk(ip, fq, addr + ffs_numfrags(UMPTOFFS(ump)->fm_fs, nsize),
 	    osize - nsize);
 	ip->i_size = (uint64_t)length; /* blksize now says nsize */
 	bp = getblk(vp, lbn, (int)nsize);
@@ -278,7 +327,7 @@ ffs_trunc_lastblock(struct inode *ip, off_t length)
 
 /* Shrink ip to length bytes. */
 static int
-ffs_shrink(struct inode *ip, off_t length)
+ffs_shrink(struct inode *ip, struct ffs_freeq *fq, off_t length)
 {
 	struct ufsmount *ump = ip->i_ump;
 	uint64_t osize = ip->i_size, span = 1;
@@ -287,7 +336,7 @@ ffs_shrink(struct inode *ip, off_t length)
 	int64_t addr;
 	int level, error = 0;
 
-	if (length > 0 && (error = ffs_trunc_lastblock(ip, length)) != 0)
+	if (length > 0 && (error = ffs_trunc_lastblock(ip, fq, length)) != 0)
 		return error;
 	vtruncbuf(ITOV(ip), keep);
 	for (lbn = keep; lbn < UFS_NDADDR; lbn++) {
@@ -295,7 +344,7 @@ ffs_shrink(struct inode *ip, off_t length)
 			continue;
 		ip->i_db[lbn] = 0;
 		if (ufs_addr_valid(ump, addr, 1))
-			ffs_freeblk(ip, addr, ffs_sizeof(ip, osize, lbn));
+			ffs_freeblk(ip, fq, addr, ffs_sizeof(ip, osize, lbn));
 	}
 	for (level = 1; level <= UFS_NIADDR; level++) {
 		span <<= ump->um_nindirshift;
@@ -307,12 +356,12 @@ ffs_shrink(struct inode *ip, off_t length)
 			} else if (keep <= base) {
 				ip->i_ib[level - 1] = 0;
 				(void)ffs_indirtrunc(
-				    ip, addr, level, base, keep, true);
+				    ip, fq, addr, level, base, keep, true);
 				ffs_discard_meta(UMPTOFFS(ump), addr);
-				ffs_freeblk(ip, addr, (long)ump->um_bsize);
+				ffs_freeblk(ip, fq, addr, (long)ump->um_bsize);
 			} else
 				error = ffs_indirtrunc(
-				    ip, addr, level, base, keep, false);
+				    ip, fq, addr, level, base, keep, false);
 		}
 		base += (daddr_t)span;
 	}
@@ -352,7 +401,8 @@ ffs_truncate(struct inode *ip, off_t length, kauth_cred_t cred)
 {
 	struct ufsmount *ump = ip->i_ump;
 	struct vnode *vp = ITOV(ip);
-	int error = 0;
+	struct ffs_freeq fq = {NULL, 0, 0};
+	int error = 0, e;
 
 	if (length < 0)
 		return EINVAL;
@@ -369,13 +419,14 @@ ffs_truncate(struct inode *ip, off_t length, kauth_cred_t cred)
 	} else if ((uint64_t)length > ip->i_size) {
 		error = ffs_grow(ip, length, cred);
 	} else if ((uint64_t)length < ip->i_size) {
-		error = ffs_shrink(ip, length);
+		error = ffs_shrink(ip, &fq, length);
 	}
 	vp->v_size = (off_t)ip->i_size;
 	ip->i_flag |= IN_CHANGE | IN_UPDATE;
+	/* the inode without the pointers, then the blocks free */
+	e = ffs_update(ip, fq.n > 0 && ump->um_ordered ? UFS_UPDATE_WAIT : 0);
 	if (error == 0)
-		error = ffs_update(ip, 0);
-	else
-		(void)ffs_update(ip, 0);
+		error = e;
+	ffs_freeq_run(ip, &fq);
 	return error;
 }

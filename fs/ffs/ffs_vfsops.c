@@ -125,6 +125,7 @@ ffs_mountfs(struct vnode *devvp, struct mount *mp, uint64_t devsize, bool force,
 	ump->um_devvp = devvp;
 	ump->um_ops = &ffs_ufsops;
 	ump->um_ronly = (mp->mnt_flag & MNT_RDONLY) != 0;
+	ump->um_ordered = true; /* see ufs_wait() */
 	ffs_ump_setup(fm, ns);
 	fm->fm_gen = (uint32_t)time_second() * 2654435761u;
 	if ((error = ffs_csum_read(fm)) != 0)
@@ -275,10 +276,16 @@ ffs_statvfs(struct mount *mp, struct rump_statvfs *sbp)
 static int
 ffs_sync_vnode(struct vnode *vp, void *arg)
 {
+	const int *waitfor = arg;
 	struct inode *ip;
 	int error = 0;
 
-	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
+	/* a periodic sync passes over the busy: they come next time */
+	if (*waitfor != MNT_WAIT) {
+		if (vn_lock(vp, LK_EXCLUSIVE | LK_NOWAIT) != 0)
+			return 0;
+	} else
+		vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
 	ip = VTOI(vp);
 	if (ip != NULL && vp->v_state == VS_ACTIVE) {
 		if (vp->v_ndirty > 0)
@@ -307,7 +314,7 @@ ffs_sync(struct mount *mp, int waitfor, kauth_cred_t cred)
 
 	if (ump->um_ronly)
 		return 0;
-	error = vfs_vnode_iterate(mp, ffs_sync_vnode, NULL);
+	error = vfs_vnode_iterate(mp, ffs_sync_vnode, &waitfor);
 	if ((e = vflushbuf(ump->um_devvp, FSYNC_WAIT)) != 0 && error == 0)
 		error = e;
 	fm->fm_fs->fs_time = time_second();

@@ -293,7 +293,12 @@ sync_vnode(struct vnode *vp, void *arg)
 	struct denode *dep;
 	int error = 0, e;
 
-	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
+	/* a periodic sync passes over the busy: they come next time */
+	if (sc->sc_waitfor != MNT_WAIT) {
+		if (vn_lock(vp, LK_EXCLUSIVE | LK_NOWAIT) != 0)
+			return 0;
+	} else
+		vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
 	dep = VTODE(vp);
 	if (vp->v_state != VS_RECLAIMED && dep != NULL) {
 		if (vp->v_ndirty > 0)

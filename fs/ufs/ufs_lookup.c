@@ -179,12 +179,18 @@ ufs_chunk_get(struct inode *dp, off_t coff, struct buf **bpp, uint8_t **chunkp)
 	return 0;
 }
 
-/* Write back a directory buffer we changed. */
+/*
+ * Write back a directory buffer we changed.  With ordered metadata, a
+ * removed or rewritten entry (order) reaches the disk now, before the
+ * link count or the inode it named can drop; a new directory's first
+ * block before the entry that names it.
+ */
 static int
-ufs_chunk_put(struct inode *dp, struct buf *bp)
+ufs_chunk_put(struct inode *dp, struct buf *bp, bool order)
 {
 	dp->i_flag |= IN_CHANGE | IN_UPDATE;
-	if (ITOV(dp)->v_mount->mnt_flag & RUMP_MNT_SYNCHRONOUS)
+	if ((ITOV(dp)->v_mount->mnt_flag & RUMP_MNT_SYNCHRONOUS) ||
+	    (order && dp->i_ump->um_ordered))
 		return bwrite(bp);
 	bdwrite(bp);
 	return 0;
@@ -445,7 +451,7 @@ ufs_dir_append(struct inode *dp, ino_t ino, uint8_t type, const char *name,
 	    (unsigned)len);
 	*offp = coff;
 	ufs_dirhash_newsize(dp);
-	return ufs_chunk_put(dp, bp);
+	return ufs_chunk_put(dp, bp, false);
 }
 
 /* Enter name -> ino (of file type `type`, a DT_ value) into dp. */
@@ -492,7 +498,7 @@ ufs_direnter(struct inode *dp, ino_t ino, uint8_t type, const char *name,
 	at = ufs_chunk_insert(dp, chunk, coff, ino, type, name, len);
 	ufs_dirhash_add(dp, name, len, coff + at);
 	ufs_dirhash_setfree(dp, coff, ufs_chunk_free(ump, chunk));
-	return ufs_chunk_put(dp, bp);
+	return ufs_chunk_put(dp, bp, false);
 }
 
 /* Give back empty chunks at the end of dp (never the first). */
@@ -565,7 +571,7 @@ ufs_dirremove(struct inode *dp, const char *name, size_t len, ino_t ino)
 	ufs_dent_get(ump, chunk, &d);
 	last = d.ino == 0 && d.reclen == UFS_DIRBLKSIZ && coff > 0 &&
 	    coff + UFS_DIRBLKSIZ == ufs_dir_end(dp);
-	if ((error = ufs_chunk_put(dp, bp)) != 0)
+	if ((error = ufs_chunk_put(dp, bp, true)) != 0)
 		return error;
 	return last ? ufs_dir_shrink(dp) : 0;
 }
@@ -595,7 +601,7 @@ ufs_dirrewrite(struct inode *dp, const char *name, size_t len, ino_t oldino,
 	}
 	ufs_dent_setino(
 	    dp->i_ump, chunk + (off & DIRMASK), (uint32_t)newino, newtype);
-	return ufs_chunk_put(dp, bp);
+	return ufs_chunk_put(dp, bp, true);
 }
 
 struct ufs_empty {
@@ -653,7 +659,7 @@ ufs_dirinit(struct inode *ip, ino_t parent, kauth_cred_t cred)
 	    ump, chunk, (uint32_t)ip->i_number, dotsize, UFS_DT_DIR, ".", 1);
 	ufs_dent_put(ump, chunk + dotsize, (uint32_t)parent,
 	    UFS_DIRBLKSIZ - dotsize, UFS_DT_DIR, "..", 2);
-	return ufs_chunk_put(ip, bp);
+	return ufs_chunk_put(ip, bp, true);
 }
 
 /* VOP_LOOKUP */

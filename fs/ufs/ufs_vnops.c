@@ -184,6 +184,17 @@ ufs_close(void *v)
 }
 
 /*
+ * With ordered metadata (ffs), the writes a crash must find done before
+ * the next step: an inode with its new link before the entry that names
+ * it, a parent's link for ".." before the new directory's block.
+ */
+static int
+ufs_wait(const struct inode *ip)
+{
+	return ip->i_ump->um_ordered ? UFS_UPDATE_WAIT : 0;
+}
+
+/*
  * Make a new file of the type vap says, named cnp in dvp: a fresh inode
  * from the file system, written with its link before the entry that
  * names it.  Returns it referenced and locked exclusive.
@@ -213,20 +224,20 @@ ufs_makeinode(struct vnode *dvp, struct vnode **vpp, struct componentname *cnp,
 	ip->i_flag |= IN_ACCESS | IN_CHANGE | IN_UPDATE | IN_MODIFIED;
 	if (vap->va_type == VDIR) {
 		ip->i_nlink = 2;
-		error = ufs_dirinit(ip, dp->i_number, cnp->cn_cred);
-		if (error == 0) {
-			dp->i_nlink++;
-			dp->i_flag |= IN_CHANGE;
-			error = ops->uo_update(dp, 0);
-		}
+		/* the parent's count with "..", before the block saying it */
+		dp->i_nlink++;
+		dp->i_flag |= IN_CHANGE;
+		error = ops->uo_update(dp, ufs_wait(dp));
+		if (error == 0)
+			error = ufs_dirinit(ip, dp->i_number, cnp->cn_cred);
 	}
 	if (error == 0)
-		error = ops->uo_update(ip, 0);
+		error = ops->uo_update(ip, ufs_wait(ip));
 	if (error == 0)
 		error = ufs_direnter(dp, ip->i_number, ufs_mode2dt(ip->i_mode),
 		    cnp->cn_nameptr, cnp->cn_namelen, cnp->cn_cred);
 	if (error != 0) {
-		if (vap->va_type == VDIR && ip->i_nlink == 2) {
+		if (vap->va_type == VDIR) {
 			dp->i_nlink--;
 			dp->i_flag |= IN_CHANGE;
 		}
@@ -409,7 +420,7 @@ ufs_link(void *v)
 		return EPERM;
 	ip->i_nlink++;
 	ip->i_flag |= IN_CHANGE;
-	if ((error = ops->uo_update(ip, 0)) == 0)
+	if ((error = ops->uo_update(ip, ufs_wait(ip))) == 0)
 		error = ufs_direnter(dp, ip->i_number, ufs_mode2dt(ip->i_mode),
 		    cnp->cn_nameptr, cnp->cn_namelen, cnp->cn_cred);
 	if (error != 0) {
@@ -495,7 +506,7 @@ ufs_rename(void *v)
 
 	fip->i_nlink++;
 	fip->i_flag |= IN_CHANGE;
-	if ((error = ops->uo_update(fip, 0)) != 0)
+	if ((error = ops->uo_update(fip, ufs_wait(fip))) != 0)
 		goto out;
 	if (tip == NULL)
 		error =
@@ -510,9 +521,13 @@ ufs_rename(void *v)
 		tdp->i_nlink++;
 		tdp->i_flag |= IN_CHANGE;
 	}
+	/* the new name (and the new parent's link) before the old goes */
+	if (tip == NULL && fip->i_ump->um_ordered &&
+	    (error = vflushbuf(ITOV(tdp), FSYNC_WAIT)) != 0)
+		goto out;
 	if (tip != NULL)
 		(void)ufs_rename_droptarget(tdp, tip);
-	(void)ops->uo_update(tdp, 0);
+	(void)ops->uo_update(tdp, newparent ? ufs_wait(tdp) : 0);
 
 	error = ufs_dirremove(
 	    fdp, fcnp->cn_nameptr, fcnp->cn_namelen, fip->i_number);

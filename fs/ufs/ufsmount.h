@@ -49,6 +49,7 @@ struct ufsmount {
 	bool um_oldfmt;    /* 4.2BSD inodes and directory entries */
 	bool um_blkalign;  /* a block's fragments never cross a block */
 	bool um_nodirectread; /* reads always go through the file's cache */
+	bool um_ordered;   /* metadata written in dependency order (ffs) */
 	uint32_t um_bsize; /* block size */
 	unsigned um_bshift;
 	uint32_t um_fsize; /* fragment size: the unit of addresses */

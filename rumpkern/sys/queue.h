@@ -86,6 +86,17 @@
 		*(head)->tqh_last = (elm);                                     \
 		(head)->tqh_last = &(elm)->field.tqe_next;                     \
 	} while (0)
+#define TAILQ_INSERT_AFTER(head, listelm, elm, field)                          \
+	do {                                                                   \
+		(elm)->field.tqe_next = (listelm)->field.tqe_next;             \
+		if ((elm)->field.tqe_next != NULL)                             \
+			(elm)->field.tqe_next->field.tqe_prev =                \
+			    &(elm)->field.tqe_next;                            \
+		else                                                           \
+			(head)->tqh_last = &(elm)->field.tqe_next;             \
+		(listelm)->field.tqe_next = (elm);                             \
+		(elm)->field.tqe_prev = &(listelm)->field.tqe_next;            \
+	} while (0)
 #define TAILQ_REMOVE(head, elm, field)                                         \
 	do {                                                                   \
 		if ((elm)->field.tqe_next != NULL)                             \

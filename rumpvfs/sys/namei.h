@@ -52,6 +52,9 @@ struct nameidata {
 void NDINIT(struct nameidata *, uint32_t op, uint32_t flags,
     const char *path);
 int namei(struct nameidata *);
+/* After namei of a new name: made by another since?  (vfs_vnops.c) */
+int create_recheck(struct nameidata *, struct vnode *dvp,
+    struct componentname *, bool *exists);
 
 /* Name cache (vfs_cache.c). */
 struct namecache;

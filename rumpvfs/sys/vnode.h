@@ -31,7 +31,8 @@ enum vnode_state {
 	VS_LOADING,    /* being loaded by the file system */
 	VS_ACTIVE,     /* usable */
 	VS_RECLAIMING, /* being torn down */
-	VS_RECLAIMED   /* file system data gone; only the husk remains */
+	VS_RECLAIMED,  /* file system data gone; only the husk remains */
+	VS_MARKER      /* a walker's place in a mount's list, no vnode */
 };
 
 struct vnode {
@@ -67,6 +68,10 @@ struct vnode {
 	LIST_HEAD(, namecache) v_dnclist;   /* entries in this directory */
 	/* exclusive vn_lock()s so far: unchanged, nobody changed the file */
 	unsigned long v_xlockgen;
+	/* in VOP_INACTIVE from vrele (set atomically, cleared under the
+	   cache lock); somebody in vcache_new() waits for its end */
+	int v_inactivating;
+	bool v_inactwait;
 	/* v_key while reclaiming (the file system frees the original) */
 	uint64_t v_keysave[4];
 };
@@ -145,7 +150,9 @@ struct vnodeopv_desc {
 	int (***opv_desc_vector_p)(void *);
 	const struct vnodeopv_entry_desc *opv_desc_ops;
 };
-#define VCALL(vp, off, ap) ((*((vp)->v_op[(off)]))(ap))
+/* v_op changes under a waiting locker when a vnode dies: read once */
+#define VCALL(vp, off, ap)                                                     \
+	((*(__atomic_load_n(&(vp)->v_op, __ATOMIC_ACQUIRE)[(off)]))(ap))
 #define VOCALL(vec, off, ap) ((*((vec)[(off)]))(ap))
 
 #include "vnode_if.h"

@@ -35,6 +35,18 @@
 #define FUZZ_MNT "/fuzzmnt"
 
 int LLVMFuzzerInitialize(int *, char ***);
+const char *__asan_default_options(void);
+
+/*
+ * Every input mounts afresh and frees all it allocated: a small
+ * quarantine reuses that memory (fewer page faults, a smaller RSS) and
+ * short allocation stacks cost less to record.  ASAN_OPTIONS overrides.
+ */
+const char *
+__asan_default_options(void)
+{
+	return "quarantine_size_mb=32:malloc_context_size=8";
+}
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char *fuzz_fstype;
@@ -91,8 +103,7 @@ image_load(const uint8_t *data, size_t size)
 {
 	size_t done = 0;
 
-	if (ftruncate(fuzz_imgfd, 0) != 0)
-		fuzz_fatal("ftruncate");
+	/* over the last input, then cut to size: its pages are reused */
 	while (done < size) {
 		ssize_t n =
 		    pwrite(fuzz_imgfd, data + done, size - done, (off_t)done);
@@ -101,6 +112,8 @@ image_load(const uint8_t *data, size_t size)
 			fuzz_fatal("pwrite");
 		done += (size_t)n;
 	}
+	if (ftruncate(fuzz_imgfd, (off_t)size) != 0)
+		fuzz_fatal("ftruncate");
 }
 
 /* The lowest free descriptor in the kernel's table. */
@@ -202,6 +215,9 @@ check_unchanged(const uint8_t *data, size_t size)
 			fuzz_fatal("pread");
 		done += (size_t)n;
 	}
+	/* memcmp: a loop here would be traced compare by compare */
+	if (memcmp(fuzz_back, data, size) == 0)
+		return;
 	for (size_t i = 0; i < size; i++)
 		if (fuzz_back[i] != data[i])
 			fuzz_bug("read-only mount changed the image at byte %zu",

@@ -2,7 +2,7 @@
  * The walk of a mounted image: every directory through getdents (also
  * from re-used and odd seek offsets), every entry through fstatat, every
  * symlink through readlink and stat, every regular file read (its first
- * MiB in order, then at its end, its middle and far beyond).  Any call
+ * 64 KiB in order, then at its end, its middle and far beyond).  Any call
  * may fail on a damaged image; what may not happen is a record or a
  * count that breaks the system-call contract.  Depth, entries and bytes
  * are capped so that no input runs for long.
@@ -16,9 +16,9 @@
 #include "fs_fuzz.h"
 
 #define WALK_MAXDEPTH   12
-#define WALK_MAXENTRIES 4096
-#define WALK_MAXBYTES   (8u << 20)
-#define WALK_FILEBYTES  (1u << 20) /* read in order; the rest by probes */
+#define WALK_MAXENTRIES 2048
+#define WALK_MAXBYTES   (1u << 20) /* the seeds are a few hundred KiB */
+#define WALK_FILEBYTES  (64u << 10) /* read in order; the rest by probes */
 #define WALK_PATHMAX    1024
 #define WALK_DIRBUF     2048 /* small: directories need several calls */
 #define WALK_LINKMAX    4096
