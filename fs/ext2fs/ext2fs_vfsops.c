@@ -321,6 +321,7 @@ ext2fs_sync(struct mount *mp, int waitfor, kauth_cred_t cred)
 
 	if (ump->um_ronly)
 		return 0;
+	buf_flushbehind(); /* closed files' data, gathered across files */
 	vfs_vnode_iterate(mp, ext2fs_sync_vnode, &ss);
 	error = ext2fs_sync_meta(ump);
 	return ss.error ? ss.error : error;

@@ -307,6 +307,7 @@ ffs_sync(struct mount *mp, int waitfor, kauth_cred_t cred)
 
 	if (ump->um_ronly)
 		return 0;
+	buf_flushbehind(); /* closed files' data, gathered across files */
 	error = vfs_vnode_iterate(mp, ffs_sync_vnode, NULL);
 	if ((e = vflushbuf(ump->um_devvp, FSYNC_WAIT)) != 0 && error == 0)
 		error = e;

@@ -321,6 +321,7 @@ msdosfs_sync(struct mount *mp, int waitfor, kauth_cred_t cred)
 
 	if (pmp->pm_flags & MSDOSFS_RONLY)
 		return 0;
+	buf_flushbehind(); /* closed files' data, gathered across files */
 	vfs_vnode_iterate(mp, sync_vnode, &sc);
 	if ((error = msdosfs_fsinfo_write(pmp)) != 0 && sc.sc_error == 0)
 		sc.sc_error = error;

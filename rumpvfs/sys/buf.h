@@ -60,8 +60,13 @@ int vflushbuf(struct vnode *, int flags);
 int vinvalbuf(struct vnode *, bool save);
 /* Drop buffers of the vnode at or past lblkno (after truncation). */
 void vtruncbuf(struct vnode *, daddr_t lblkno);
-/* The vnode's file is closed: its clean buffers are reused first. */
+/*
+ * The vnode's file is closed: its clean buffers are reused first, its
+ * dirty data is written behind in batches gathered across files.
+ */
 void vagebuf(struct vnode *);
+/* Write the closed files' dirty data now, in device order (sync). */
+void buf_flushbehind(void);
 void bufinit(void);
 /* Configured limit and current use of buffer memory, in bytes. */
 size_t buf_memlimit(void);
