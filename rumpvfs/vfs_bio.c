@@ -466,10 +466,15 @@ buf_writerun_locked(struct buf **run, size_t n, int *err)
 		buf_clrdirty_locked(run[i]);
 	mutex_exit(&bufcache_lock);
 	etfs_plug();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		run[i]->b_flags |= B_GATHER; /* held busy till the unplug */
 		err[i] = buf_doio(run[i], false);
+	}
+	e = etfs_unplug();
+	for (i = 0; i < n; i++)
+		run[i]->b_flags &= ~B_GATHER;
 	/* a failed gathered write fails every block that went into it */
-	if ((e = etfs_unplug()) != 0) {
+	if (e != 0) {
 		for (i = 0; i < n; i++) {
 			if (err[i] != 0)
 				continue;
@@ -937,9 +942,13 @@ buf_writebehind_locked(void)
 	}
 	behind_sort(v, v + BEHIND_MAXBUFS, n);
 	etfs_plug();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		v[i].bp->b_flags |= B_GATHER; /* held busy till the unplug */
 		v[i].error = buf_doio(v[i].bp, false);
+	}
 	e = etfs_unplug();
+	for (i = 0; i < n; i++)
+		v[i].bp->b_flags &= ~B_GATHER;
 	mutex_enter(&bufcache_lock);
 	for (i = 0; i < n; i++) {
 		bp = v[i].bp;

@@ -25,6 +25,7 @@ struct buf {
 #define B_WANTED  0x0080 /* somebody sleeps for B_BUSY */
 #define B_NOCACHE 0x0100 /* do not keep after release */
 #define B_META	  0x0200 /* metadata: written before data on sync */
+#define B_GATHER  0x0400 /* a plugged write may keep b_data till the unplug */
 	int b_error;
 	size_t b_bcount;  /* bytes requested / valid */
 	size_t b_bufsize; /* bytes allocated */
