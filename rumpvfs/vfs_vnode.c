@@ -616,6 +616,13 @@ int
 vfs_vnode_iterate(struct mount *mp, int (*fn)(struct vnode *, void *),
     void *arg)
 {
+	return vfs_vnode_iterate_sel(mp, NULL, fn, arg);
+}
+
+int
+vfs_vnode_iterate_sel(struct mount *mp, bool (*sel)(struct vnode *),
+    int (*fn)(struct vnode *, void *), void *arg)
+{
 	struct vnode *vp, **vps;
 	size_t n = 0, i, cap;
 	int error = 0;
@@ -635,7 +642,7 @@ vfs_vnode_iterate(struct mount *mp, int (*fn)(struct vnode *, void *),
 	{
 		if (n == cap)
 			break;
-		if (vp->v_state != VS_ACTIVE)
+		if (vp->v_state != VS_ACTIVE || (sel != NULL && !sel(vp)))
 			continue;
 		usecount_inc_locked(vp);
 		lru_remove_locked(vp);
