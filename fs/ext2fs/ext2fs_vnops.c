@@ -279,6 +279,14 @@ ext2fs_close(void *v)
 	return 0;
 }
 
+/* A directory with dirty blocks?  (vfs_vnode_iterate_sel) */
+static bool
+ext2fs_dir_dirty(struct vnode *vp)
+{
+	return vp->v_type == VDIR &&
+	    __atomic_load_n(&vp->v_ndirty, __ATOMIC_RELAXED) > 0;
+}
+
 static int
 ext2fs_flush_dir(struct vnode *vp, void *arg)
 {
@@ -308,7 +316,8 @@ ext2fs_sync_meta(struct ext2fs_mount *ump)
 	if ((e = vflushbuf(devvp, FSYNC_WAIT)) != 0 && error == 0)
 		error = e;
 	e = 0;
-	vfs_vnode_iterate(ump->um_mountp, ext2fs_flush_dir, &e);
+	vfs_vnode_iterate_sel(
+	    ump->um_mountp, ext2fs_dir_dirty, ext2fs_flush_dir, &e);
 	if (e != 0 && error == 0)
 		error = e;
 	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);
