@@ -95,6 +95,8 @@ ext2fs_ump_free(struct ext2fs_mount *ump)
 	if (!ump->um_ronly)
 		ext2fs_rw_done(ump);
 	ext2fs_groups_free(ump);
+	if (ump->um_bounce != NULL)
+		kmem_free(ump->um_bounce, E2FS_BOUNCE_MAX);
 	kmem_free(ump, sizeof(*ump));
 }
 
