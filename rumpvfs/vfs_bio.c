@@ -117,6 +117,9 @@ bufhash_lookup_locked(const struct vnode *vp, daddr_t lblkno)
 {
 	struct buf *bp;
 
+	/* a file just made has none: no walk over others' buffers */
+	if (LIST_EMPTY(&vp->v_bufs))
+		return NULL;
 	LIST_FOREACH(bp, &bufhash[bufhash_index(vp, lblkno)], b_hash)
 	{
 		if (bp->b_vp == vp && bp->b_lblkno == lblkno)
