@@ -134,6 +134,13 @@ static _Thread_local struct {
 	int error;
 } plug;
 
+/*
+ * One iovec array kept between plugs (allocating one per plug made the
+ * host allocator return memory and fault it in again); a thread that
+ * finds it taken makes its own.
+ */
+static struct rumpuser_iovec *plug_iov_spare;
+
 static int
 plug_flush(void)
 {
@@ -163,7 +170,10 @@ etfs_plug(void)
 	plug.len = 0;
 	plug.niov = 0;
 	plug.error = 0;
-	plug.iov = kmem_alloc(PLUG_MAXIOV * sizeof(*plug.iov), KM_SLEEP);
+	/* kept from the last plug: see plug_iov_spare */
+	plug.iov = __atomic_exchange_n(&plug_iov_spare, NULL, __ATOMIC_ACQUIRE);
+	if (plug.iov == NULL)
+		plug.iov = kmem_alloc(PLUG_MAXIOV * sizeof(*plug.iov), KM_SLEEP);
 }
 
 int
@@ -175,7 +185,9 @@ etfs_unplug(void)
 		return 0;
 	plug_flush();
 	plug.on = false;
-	kmem_free(plug.iov, PLUG_MAXIOV * sizeof(*plug.iov));
+	plug.iov = __atomic_exchange_n(&plug_iov_spare, plug.iov, __ATOMIC_RELEASE);
+	if (plug.iov != NULL)
+		kmem_free(plug.iov, PLUG_MAXIOV * sizeof(*plug.iov));
 	plug.iov = NULL;
 	error = plug.error;
 	plug.error = 0;

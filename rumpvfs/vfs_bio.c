@@ -919,6 +919,13 @@ behind_sort(struct behind *v, struct behind *tmp, size_t n)
  * whose write failed stays dirty (on the dirty list), for sync to retry
  * and report.
  */
+/*
+ * The arrays of one batch, kept for the next: allocating and freeing
+ * them per batch made the host allocator give memory back and fault it
+ * in again.  A second writer at the same time makes its own.
+ */
+static struct behind *behind_spare;
+
 static void
 buf_writebehind_locked(void)
 {
@@ -928,7 +935,10 @@ buf_writebehind_locked(void)
 	int e;
 
 	KASSERT(buf_nheld == 0);
-	v = kmem_alloc(2 * BEHIND_MAXBUFS * sizeof(*v), KM_SLEEP);
+	if ((v = behind_spare) != NULL)
+		behind_spare = NULL; /* bufcache_lock guards the spare */
+	else
+		v = kmem_alloc(2 * BEHIND_MAXBUFS * sizeof(*v), KM_SLEEP);
 	while (n < BEHIND_MAXBUFS && (bp = TAILQ_FIRST(&buflru_behind)) &&
 	    (n == 0 || bytes + bp->b_bcount <= BEHIND_MAXBYTES)) {
 		buf_take_locked(bp);
@@ -961,7 +971,10 @@ buf_writebehind_locked(void)
 		} else
 			buf_release_locked(bp, B_AGE);
 	}
-	kmem_free(v, 2 * BEHIND_MAXBUFS * sizeof(*v));
+	if (behind_spare == NULL)
+		behind_spare = v;
+	else
+		kmem_free(v, 2 * BEHIND_MAXBUFS * sizeof(*v));
 }
 
 /* A batch's worth: a sixteenth of the cache, up to the batch limits. */

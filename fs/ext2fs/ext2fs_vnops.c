@@ -245,7 +245,12 @@ ext2fs_setattr(void *v)
 	}
 	if (changed)
 		ext2fs_itimes(ip, E2FS_CTIME);
-	return ext2fs_update(ip, false);
+	/*
+	 * The inode is written when the file is closed, synced or fsynced,
+	 * not once per attribute (a copy sets times, owner and mode one
+	 * call after another).
+	 */
+	return 0;
 }
 
 int

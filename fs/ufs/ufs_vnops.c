@@ -141,7 +141,14 @@ ufs_setattr(void *v)
 		ip->i_birthtime = vap->va_birthtime;
 		ip->i_flag |= IN_CHANGE | IN_MODIFIED;
 	}
-	return ip->i_ump->um_ops->uo_update(ip, 0);
+	/*
+	 * The inode is written when the file is closed, synced or fsynced,
+	 * not once per attribute (a copy sets times, owner and mode one
+	 * call after another).
+	 */
+	if (ip->i_flag & (IN_CHANGE | IN_UPDATE))
+		ip->i_flag |= IN_MODIFIED;
+	return 0;
 }
 
 int
