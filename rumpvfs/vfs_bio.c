@@ -912,6 +912,13 @@ behind_sort(struct behind *v, struct behind *tmp, size_t n)
 }
 
 /*
+ * The arrays of one batch, kept for the next: allocating and freeing
+ * them per batch made the host allocator give memory back and fault it
+ * in again.  A second writer at the same time makes its own.
+ */
+static struct behind *behind_spare;
+
+/*
  * Write one batch from the head of the behind list: taken in list order,
  * written in device order with the device's gathering on, then left
  * clean and aged.  Only a thread that holds no buffer may (see the
@@ -919,13 +926,6 @@ behind_sort(struct behind *v, struct behind *tmp, size_t n)
  * whose write failed stays dirty (on the dirty list), for sync to retry
  * and report.
  */
-/*
- * The arrays of one batch, kept for the next: allocating and freeing
- * them per batch made the host allocator give memory back and fault it
- * in again.  A second writer at the same time makes its own.
- */
-static struct behind *behind_spare;
-
 static void
 buf_writebehind_locked(void)
 {
