@@ -623,27 +623,28 @@ int
 vfs_vnode_iterate_sel(struct mount *mp, bool (*sel)(struct vnode *),
     int (*fn)(struct vnode *, void *), void *arg)
 {
-	struct vnode *vp, **vps;
-	size_t n = 0, i, cap;
+	struct vnode *vp, **vps, **nvps;
+	size_t n = 0, i, cap = 64;
 	int error = 0;
 
-	/* Take a snapshot with references, then call without the lock. */
-	mutex_enter(&vcache_lock);
-	cap = 0;
-	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
-		cap++;
-	mutex_exit(&vcache_lock);
-	if (cap == 0)
-		return 0;
-	cap += 16;
+	/*
+	 * Take a snapshot with references, then call without the lock: one
+	 * walk, the array growing as needed (a walk just to count cost as
+	 * much again over many vnodes).
+	 */
 	vps = kmem_alloc(cap * sizeof(*vps), KM_SLEEP);
 	mutex_enter(&vcache_lock);
 	TAILQ_FOREACH(vp, &mp->mnt_vnodelist, v_mntvnodes)
 	{
-		if (n == cap)
-			break;
 		if (vp->v_state != VS_ACTIVE || (sel != NULL && !sel(vp)))
 			continue;
+		if (n == cap) {
+			nvps = kmem_alloc(2 * cap * sizeof(*vps), KM_SLEEP);
+			memcpy(nvps, vps, n * sizeof(*vps));
+			kmem_free(vps, cap * sizeof(*vps));
+			vps = nvps;
+			cap *= 2;
+		}
 		usecount_inc_locked(vp);
 		lru_remove_locked(vp);
 		vps[n++] = vp;
