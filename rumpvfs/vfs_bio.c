@@ -73,6 +73,7 @@ struct cbuf {
 #define CB_DIRTY 0x2 /* counted in v_ndirty and bufcache_dirtymem */
 #define CB_AGED  0x4 /* clean: at the head of the clean list, reuse first;
 			 * dirty: of a closed file, on the behind list */
+#define CB_WRITING 0x8 /* being written, no longer dirty: fsync waits */
 };
 #define CB(bp) ((struct cbuf *)(bp))
 
@@ -358,9 +359,11 @@ buf_writeout_locked(struct buf *bp)
 	int error;
 
 	buf_clrdirty_locked(bp);
+	CB(bp)->cb_state |= CB_WRITING;
 	mutex_exit(&bufcache_lock);
 	error = buf_doio(bp, false);
 	mutex_enter(&bufcache_lock);
+	CB(bp)->cb_state &= ~CB_WRITING; /* the caller releases: wakeup */
 	return error;
 }
 
@@ -465,8 +468,10 @@ buf_writerun_locked(struct buf **run, size_t n, int *err)
 		err[0] = buf_writeout_locked(run[0]);
 		return;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		buf_clrdirty_locked(run[i]);
+		CB(run[i])->cb_state |= CB_WRITING;
+	}
 	mutex_exit(&bufcache_lock);
 	etfs_plug();
 	for (i = 0; i < n; i++) {
@@ -486,6 +491,8 @@ buf_writerun_locked(struct buf **run, size_t n, int *err)
 		}
 	}
 	mutex_enter(&bufcache_lock);
+	for (i = 0; i < n; i++)
+		CB(run[i])->cb_state &= ~CB_WRITING; /* released next: wakeup */
 }
 
 static void
@@ -731,9 +738,13 @@ bwrite(struct buf *bp)
 
 	mutex_enter(&bufcache_lock);
 	buf_clrdirty_locked(bp);
+	CB(bp)->cb_state |= CB_WRITING;
 	mutex_exit(&bufcache_lock);
 	error = buf_doio(bp, false);
-	brelse(bp, 0);
+	mutex_enter(&bufcache_lock);
+	CB(bp)->cb_state &= ~CB_WRITING;
+	buf_release_locked(bp, 0);
+	mutex_exit(&bufcache_lock);
 	return error;
 }
 
@@ -822,18 +833,43 @@ restart:
 	return error;
 }
 
+static bool
+buf_writing_locked(struct vnode *vp)
+{
+	struct buf *bp;
+
+	LIST_FOREACH(bp, &vp->v_bufs, b_vnbufs)
+	{
+		if (CB(bp)->cb_state & CB_WRITING)
+			return true;
+	}
+	return false;
+}
+
 int
 vflushbuf(struct vnode *vp, int flags)
 {
 	int error = 0, e;
 
 	mutex_enter(&bufcache_lock);
-	while (vp->v_ndirty > 0) {
-		/* metadata first, as buf.h promises */
-		if ((e = buf_flushpass_locked(vp, B_META)) != 0 && error == 0)
-			error = e;
-		if ((e = buf_flushpass_locked(vp, 0)) != 0 && error == 0)
-			error = e;
+	for (;;) {
+		while (vp->v_ndirty > 0) {
+			/* metadata first, as buf.h promises */
+			if ((e = buf_flushpass_locked(vp, B_META)) != 0 &&
+			    error == 0)
+				error = e;
+			if ((e = buf_flushpass_locked(vp, 0)) != 0 &&
+			    error == 0)
+				error = e;
+		}
+		/*
+		 * Blocks that another thread took to write (write-behind, an
+		 * eviction) are clean already but not yet on the device:
+		 * fsync must not return before they are.
+		 */
+		if (!buf_writing_locked(vp))
+			break;
+		buf_wait_locked();
 	}
 	mutex_exit(&bufcache_lock);
 	return error;
@@ -943,6 +979,7 @@ buf_writebehind_locked(void)
 	    (n == 0 || bytes + bp->b_bcount <= BEHIND_MAXBYTES)) {
 		buf_take_locked(bp);
 		buf_clrdirty_locked(bp);
+		CB(bp)->cb_state |= CB_WRITING;
 		bytes += bp->b_bcount;
 		v[n++].bp = bp;
 	}
@@ -965,6 +1002,7 @@ buf_writebehind_locked(void)
 	mutex_enter(&bufcache_lock);
 	for (i = 0; i < n; i++) {
 		bp = v[i].bp;
+		CB(bp)->cb_state &= ~CB_WRITING;
 		if (v[i].error != 0 || e != 0) {
 			bp->b_flags |= B_DELWRI;
 			buf_release_locked(bp, 0);
