@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -288,6 +289,58 @@ rumpuser_pwrite(int fd, const void *buf, size_t len, int64_t off, size_t *done)
 			break;
 		}
 		put += (size_t)n;
+	}
+	*done = put;
+	return error;
+}
+
+int
+rumpuser_pwritev(int fd, const struct rumpuser_iovec *riov, int iovcnt,
+    int64_t off, size_t *done)
+{
+	struct iovec iov[1024];
+	size_t put = 0, len = 0;
+	int i, first = 0, error = 0;
+
+	*done = 0;
+	if (iovcnt < 0 || iovcnt > 1024)
+		return EINVAL;
+	if (cimg_of(fd) != NULL)
+		return EROFS; /* compressed images are read-only */
+	for (i = 0; i < iovcnt; i++) {
+		iov[i].iov_base = (void *)(uintptr_t)riov[i].iov_base;
+		iov[i].iov_len = riov[i].iov_len;
+		len += riov[i].iov_len;
+	}
+	/* one write, as the fault injection counts them */
+	if (fault_drop()) {
+		*done = len;
+		return 0;
+	}
+	while (put < len) {
+		ssize_t n = pwritev(fd, iov + first, iovcnt - first,
+		    (off_t)(off + (int64_t)put));
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			error = errno;
+			break;
+		}
+		if (n == 0) {
+			error = ENOSPC;
+			break;
+		}
+		put += (size_t)n;
+		/* a short write: go on from where it stopped */
+		while (first < iovcnt && (size_t)n >= iov[first].iov_len) {
+			n -= (ssize_t)iov[first].iov_len;
+			first++;
+		}
+		if (first < iovcnt) {
+			iov[first].iov_base = (char *)iov[first].iov_base + n;
+			iov[first].iov_len -= (size_t)n;
+		}
 	}
 	*done = put;
 	return error;

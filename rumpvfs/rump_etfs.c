@@ -117,16 +117,29 @@ etfs_release(struct etfs_dev *ed)
 	kmem_free(ed, sizeof(*ed));
 }
 
-#define PLUG_MAX ((size_t)1 << 20) /* bytes gathered into one write */
+#define PLUG_MAX    ((size_t)1 << 20) /* bytes gathered into one write */
+#define PLUG_MAXIOV 256               /* pieces of it */
 
+/*
+ * The pending pieces point into the buffers written: their owner holds
+ * them busy, unchanged, until etfs_unplug().
+ */
 static _Thread_local struct {
 	bool on;
 	struct etfs_dev *ed; /* the device of the pending bytes */
 	uint64_t off;        /* their device offset */
 	size_t len;
-	char *buf;           /* PLUG_MAX bytes while plugged, or NULL */
+	int niov;
+	struct rumpuser_iovec *iov; /* PLUG_MAXIOV while plugged */
 	int error;
 } plug;
+
+/*
+ * One iovec array kept between plugs (allocating one per plug made the
+ * host allocator return memory and fault it in again); a thread that
+ * finds it taken makes its own.
+ */
+static struct rumpuser_iovec *plug_iov_spare;
 
 static int
 plug_flush(void)
@@ -137,7 +150,7 @@ plug_flush(void)
 	if (plug.len == 0)
 		return 0;
 	rump_unschedule_cpu();
-	error = rumpuser_pwrite(plug.ed->ed_fd, plug.buf, plug.len,
+	error = rumpuser_pwritev(plug.ed->ed_fd, plug.iov, plug.niov,
 	    (int64_t)(plug.ed->ed_begin + plug.off), &done);
 	rump_schedule_cpu();
 	if (error == 0 && done < plug.len)
@@ -145,6 +158,7 @@ plug_flush(void)
 	if (error != 0 && plug.error == 0)
 		plug.error = error;
 	plug.len = 0;
+	plug.niov = 0;
 	return error;
 }
 
@@ -154,7 +168,12 @@ etfs_plug(void)
 	KASSERT(!plug.on);
 	plug.on = true;
 	plug.len = 0;
+	plug.niov = 0;
 	plug.error = 0;
+	/* kept from the last plug: see plug_iov_spare */
+	plug.iov = __atomic_exchange_n(&plug_iov_spare, NULL, __ATOMIC_ACQUIRE);
+	if (plug.iov == NULL)
+		plug.iov = kmem_alloc(PLUG_MAXIOV * sizeof(*plug.iov), KM_SLEEP);
 }
 
 int
@@ -166,10 +185,10 @@ etfs_unplug(void)
 		return 0;
 	plug_flush();
 	plug.on = false;
-	if (plug.buf != NULL) {
-		kmem_free(plug.buf, PLUG_MAX);
-		plug.buf = NULL;
-	}
+	plug.iov = __atomic_exchange_n(&plug_iov_spare, plug.iov, __ATOMIC_RELEASE);
+	if (plug.iov != NULL)
+		kmem_free(plug.iov, PLUG_MAXIOV * sizeof(*plug.iov));
+	plug.iov = NULL;
 	error = plug.error;
 	plug.error = 0;
 	return error;
@@ -181,17 +200,17 @@ plug_add(struct etfs_dev *ed, const void *data, uint64_t off, uint64_t len)
 {
 	if (plug.len > 0 &&
 	    (plug.ed != ed || plug.off + plug.len != off ||
-		plug.len + len > PLUG_MAX))
+		plug.len + len > PLUG_MAX || plug.niov == PLUG_MAXIOV))
 		plug_flush();
 	if (len > PLUG_MAX)
 		return false;
-	if (plug.buf == NULL)
-		plug.buf = kmem_alloc(PLUG_MAX, KM_SLEEP);
 	if (plug.len == 0) {
 		plug.ed = ed;
 		plug.off = off;
 	}
-	memcpy(plug.buf + plug.len, data, (size_t)len);
+	plug.iov[plug.niov].iov_base = data;
+	plug.iov[plug.niov].iov_len = (size_t)len;
+	plug.niov++;
 	plug.len += (size_t)len;
 	return true;
 }
@@ -217,8 +236,9 @@ etfs_strategy(struct etfs_dev *ed, struct buf *bp)
 		goto out;
 	}
 	if (plug.on) {
-		if (!(bp->b_flags & B_READ) && len == bp->b_bcount &&
-		    plug_add(ed, bp->b_data, off, len)) {
+		/* only what stays put till the unplug: see etfs.h */
+		if (!(bp->b_flags & B_READ) && (bp->b_flags & B_GATHER) &&
+		    len == bp->b_bcount && plug_add(ed, bp->b_data, off, len)) {
 			/* others count theirs meanwhile, unplugged */
 			__atomic_add_fetch(&ed->ed_writes, 1, __ATOMIC_RELAXED);
 			done = (size_t)len;

@@ -31,6 +31,13 @@
  * cache keeps what is still in use, and no buffer memory goes back and
  * forth to the host allocator.
  *
+ * Dirty data of a closed file waits on a third list, behind: once a
+ * batch of it has gathered it is written (write-behind), sorted by device
+ * address so that the small files of a copy-in, which lie side by side
+ * on the device, go out in a few large writes, and its buffers become
+ * aged clean ones that the next blocks reuse.  A stream of files written
+ * once so runs in a few batches' memory instead of filling the cache.
+ *
  * A thread that holds buffers busy never writes a dirty victim back: the
  * victim's strategy may have to read a block (an indirect block, say) that
  * this very thread holds, and would wait for it forever.  Such a thread
@@ -52,6 +59,9 @@
 /* Write clustering: a file's run of dirty blocks written in one go. */
 #define CLUSTER_MAXBUFS  256
 #define CLUSTER_MAXBYTES ((size_t)1 << 20)
+/* Write-behind: a batch of closed files' dirty data, at most this much. */
+#define BEHIND_MAXBUFS	 1024
+#define BEHIND_MAXBYTES	 ((size_t)4 << 20)
 /* Larger than any block a file system uses; bigger requests are damage. */
 #define BUF_MAXSIZE (1 << 24)
 
@@ -61,7 +71,9 @@ struct cbuf {
 	unsigned cb_state;
 #define CB_BUSY  0x1 /* owned by a thread, off the LRU lists */
 #define CB_DIRTY 0x2 /* counted in v_ndirty and bufcache_dirtymem */
-#define CB_AGED  0x4 /* clean, at the head of the clean list: reuse first */
+#define CB_AGED  0x4 /* clean: at the head of the clean list, reuse first;
+			 * dirty: of a closed file, on the behind list */
+#define CB_WRITING 0x8 /* being written, no longer dirty: fsync waits */
 };
 #define CB(bp) ((struct cbuf *)(bp))
 
@@ -78,10 +90,12 @@ static size_t bufcache_nbufs;
 
 static struct buflru buflru_clean;
 static struct buflru buflru_dirty;
+static struct buflru buflru_behind; /* dirty data of closed files */
 
 static size_t bufcache_limit;
 static size_t bufcache_inuse;    /* sum of b_bufsize */
 static size_t bufcache_dirtymem; /* sum of b_bufsize of CB_DIRTY buffers */
+static size_t bufcache_behindmem; /* the part of it on buflru_behind */
 
 /* Buffers this thread holds busy (I/O is synchronous: taker releases). */
 static _Thread_local unsigned buf_nheld;
@@ -104,6 +118,9 @@ bufhash_lookup_locked(const struct vnode *vp, daddr_t lblkno)
 {
 	struct buf *bp;
 
+	/* a file just made has none: no walk over others' buffers */
+	if (LIST_EMPTY(&vp->v_bufs))
+		return NULL;
 	LIST_FOREACH(bp, &bufhash[bufhash_index(vp, lblkno)], b_hash)
 	{
 		if (bp->b_vp == vp && bp->b_lblkno == lblkno)
@@ -153,7 +170,19 @@ buf_wakeup_locked(void)
 static struct buflru *
 buf_lru(struct buf *bp)
 {
-	return (CB(bp)->cb_state & CB_DIRTY) ? &buflru_dirty : &buflru_clean;
+	if (CB(bp)->cb_state & CB_DIRTY)
+		return (CB(bp)->cb_state & CB_AGED) ? &buflru_behind
+						    : &buflru_dirty;
+	return &buflru_clean;
+}
+
+/* The oldest idle dirty buffer: closed files' data before the rest. */
+static struct buf *
+buf_firstdirty_locked(void)
+{
+	struct buf *bp = TAILQ_FIRST(&buflru_behind);
+
+	return bp != NULL ? bp : TAILQ_FIRST(&buflru_dirty);
 }
 
 /* Make an idle buffer ours: busy and off its LRU list. */
@@ -162,6 +191,8 @@ buf_take_locked(struct buf *bp)
 {
 	KASSERT(!(CB(bp)->cb_state & CB_BUSY));
 	TAILQ_REMOVE(buf_lru(bp), bp, b_freelist);
+	if ((CB(bp)->cb_state & (CB_DIRTY | CB_AGED)) == (CB_DIRTY | CB_AGED))
+		bufcache_behindmem -= bp->b_bufsize;
 	CB(bp)->cb_state = (CB(bp)->cb_state & ~CB_AGED) | CB_BUSY;
 	bp->b_flags |= B_BUSY;
 	buf_nheld++;
@@ -328,9 +359,11 @@ buf_writeout_locked(struct buf *bp)
 	int error;
 
 	buf_clrdirty_locked(bp);
+	CB(bp)->cb_state |= CB_WRITING;
 	mutex_exit(&bufcache_lock);
 	error = buf_doio(bp, false);
 	mutex_enter(&bufcache_lock);
+	CB(bp)->cb_state &= ~CB_WRITING; /* the caller releases: wakeup */
 	return error;
 }
 
@@ -408,7 +441,7 @@ buf_gather_victims_locked(struct buf *bp, struct buf **run)
 		return n;
 	for (i = 0; i < n; i++)
 		bytes += run[i]->b_bcount;
-	while (n < CLUSTER_MAXBUFS && (nb = TAILQ_FIRST(&buflru_dirty)) != NULL &&
+	while (n < CLUSTER_MAXBUFS && (nb = buf_firstdirty_locked()) != NULL &&
 	    buf_clusterable(nb) && bytes + nb->b_bcount <= CLUSTER_MAXBYTES) {
 		buf_take_locked(nb);
 		i = buf_gather_locked(nb, run + n,
@@ -435,14 +468,21 @@ buf_writerun_locked(struct buf **run, size_t n, int *err)
 		err[0] = buf_writeout_locked(run[0]);
 		return;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		buf_clrdirty_locked(run[i]);
+		CB(run[i])->cb_state |= CB_WRITING;
+	}
 	mutex_exit(&bufcache_lock);
 	etfs_plug();
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		run[i]->b_flags |= B_GATHER; /* held busy till the unplug */
 		err[i] = buf_doio(run[i], false);
+	}
+	e = etfs_unplug();
+	for (i = 0; i < n; i++)
+		run[i]->b_flags &= ~B_GATHER;
 	/* a failed gathered write fails every block that went into it */
-	if ((e = etfs_unplug()) != 0) {
+	if (e != 0) {
 		for (i = 0; i < n; i++) {
 			if (err[i] != 0)
 				continue;
@@ -451,6 +491,8 @@ buf_writerun_locked(struct buf **run, size_t n, int *err)
 		}
 	}
 	mutex_enter(&bufcache_lock);
+	for (i = 0; i < n; i++)
+		CB(run[i])->cb_state &= ~CB_WRITING; /* released next: wakeup */
 }
 
 static void
@@ -465,7 +507,7 @@ static struct buf *
 buf_victim_locked(void)
 {
 	struct buf *clean = TAILQ_FIRST(&buflru_clean);
-	struct buf *dirty = TAILQ_FIRST(&buflru_dirty);
+	struct buf *dirty = buf_firstdirty_locked();
 
 	if (buf_nheld > 0)
 		return clean; /* see the top of the file */
@@ -696,9 +738,13 @@ bwrite(struct buf *bp)
 
 	mutex_enter(&bufcache_lock);
 	buf_clrdirty_locked(bp);
+	CB(bp)->cb_state |= CB_WRITING;
 	mutex_exit(&bufcache_lock);
 	error = buf_doio(bp, false);
-	brelse(bp, 0);
+	mutex_enter(&bufcache_lock);
+	CB(bp)->cb_state &= ~CB_WRITING;
+	buf_release_locked(bp, 0);
+	mutex_exit(&bufcache_lock);
 	return error;
 }
 
@@ -787,18 +833,43 @@ restart:
 	return error;
 }
 
+static bool
+buf_writing_locked(struct vnode *vp)
+{
+	struct buf *bp;
+
+	LIST_FOREACH(bp, &vp->v_bufs, b_vnbufs)
+	{
+		if (CB(bp)->cb_state & CB_WRITING)
+			return true;
+	}
+	return false;
+}
+
 int
 vflushbuf(struct vnode *vp, int flags)
 {
 	int error = 0, e;
 
 	mutex_enter(&bufcache_lock);
-	while (vp->v_ndirty > 0) {
-		/* metadata first, as buf.h promises */
-		if ((e = buf_flushpass_locked(vp, B_META)) != 0 && error == 0)
-			error = e;
-		if ((e = buf_flushpass_locked(vp, 0)) != 0 && error == 0)
-			error = e;
+	for (;;) {
+		while (vp->v_ndirty > 0) {
+			/* metadata first, as buf.h promises */
+			if ((e = buf_flushpass_locked(vp, B_META)) != 0 &&
+			    error == 0)
+				error = e;
+			if ((e = buf_flushpass_locked(vp, 0)) != 0 &&
+			    error == 0)
+				error = e;
+		}
+		/*
+		 * Blocks that another thread took to write (write-behind, an
+		 * eviction) are clean already but not yet on the device:
+		 * fsync must not return before they are.
+		 */
+		if (!buf_writing_locked(vp))
+			break;
+		buf_wait_locked();
 	}
 	mutex_exit(&bufcache_lock);
 	return error;
@@ -834,6 +905,123 @@ restart:
 	return error;
 }
 
+/* A write-behind batch: a buffer and where it goes on which device. */
+struct behind {
+	struct buf *bp;
+	struct vnode *devvp;
+	daddr_t addr; /* -1: unknown, written in batch order */
+	int error;
+};
+
+static bool
+behind_before(const struct behind *a, const struct behind *b)
+{
+	if (a->devvp != b->devvp)
+		return (uintptr_t)a->devvp < (uintptr_t)b->devvp;
+	return a->addr < b->addr;
+}
+
+/* Stable bottom-up merge sort of v[0, n) by device address. */
+static void
+behind_sort(struct behind *v, struct behind *tmp, size_t n)
+{
+	size_t w, lo, mid, hi, i, j, k;
+
+	for (i = 1; i < n && !behind_before(&v[i], &v[i - 1]); i++)
+		continue;
+	if (i >= n)
+		return; /* in order already, as one file's blocks usually are */
+	for (w = 1; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			mid = MIN(lo + w, n);
+			hi = MIN(lo + 2 * w, n);
+			for (i = lo, j = mid, k = lo; i < mid || j < hi; k++) {
+				if (j >= hi ||
+				    (i < mid && !behind_before(&v[j], &v[i])))
+					tmp[k] = v[i++];
+				else
+					tmp[k] = v[j++];
+			}
+		}
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+}
+
+/*
+ * The arrays of one batch, kept for the next: allocating and freeing
+ * them per batch made the host allocator give memory back and fault it
+ * in again.  A second writer at the same time makes its own.
+ */
+static struct behind *behind_spare;
+
+/*
+ * Write one batch from the head of the behind list: taken in list order,
+ * written in device order with the device's gathering on, then left
+ * clean and aged.  Only a thread that holds no buffer may (see the
+ * top): the strategies may read metadata through the cache.  A block
+ * whose write failed stays dirty (on the dirty list), for sync to retry
+ * and report.
+ */
+static void
+buf_writebehind_locked(void)
+{
+	struct behind *v;
+	struct buf *bp;
+	size_t n = 0, i, bytes = 0;
+	int e;
+
+	KASSERT(buf_nheld == 0);
+	if ((v = behind_spare) != NULL)
+		behind_spare = NULL; /* bufcache_lock guards the spare */
+	else
+		v = kmem_alloc(2 * BEHIND_MAXBUFS * sizeof(*v), KM_SLEEP);
+	while (n < BEHIND_MAXBUFS && (bp = TAILQ_FIRST(&buflru_behind)) &&
+	    (n == 0 || bytes + bp->b_bcount <= BEHIND_MAXBYTES)) {
+		buf_take_locked(bp);
+		buf_clrdirty_locked(bp);
+		CB(bp)->cb_state |= CB_WRITING;
+		bytes += bp->b_bcount;
+		v[n++].bp = bp;
+	}
+	mutex_exit(&bufcache_lock);
+	for (i = 0; i < n; i++) {
+		v[i].devvp = NULL;
+		if (VOP_BMAP(v[i].bp->b_vp, v[i].bp->b_lblkno, &v[i].devvp,
+		        &v[i].addr, NULL) != 0)
+			v[i].addr = -1;
+	}
+	behind_sort(v, v + BEHIND_MAXBUFS, n);
+	etfs_plug();
+	for (i = 0; i < n; i++) {
+		v[i].bp->b_flags |= B_GATHER; /* held busy till the unplug */
+		v[i].error = buf_doio(v[i].bp, false);
+	}
+	e = etfs_unplug();
+	for (i = 0; i < n; i++)
+		v[i].bp->b_flags &= ~B_GATHER;
+	mutex_enter(&bufcache_lock);
+	for (i = 0; i < n; i++) {
+		bp = v[i].bp;
+		CB(bp)->cb_state &= ~CB_WRITING;
+		if (v[i].error != 0 || e != 0) {
+			bp->b_flags |= B_DELWRI;
+			buf_release_locked(bp, 0);
+		} else
+			buf_release_locked(bp, B_AGE);
+	}
+	if (behind_spare == NULL)
+		behind_spare = v;
+	else
+		kmem_free(v, 2 * BEHIND_MAXBUFS * sizeof(*v));
+}
+
+/* A batch's worth: a sixteenth of the cache, up to the batch limits. */
+static bool
+buf_behindfull_locked(void)
+{
+	return bufcache_behindmem >= MIN(BEHIND_MAXBYTES, bufcache_limit / 16);
+}
+
 void
 vagebuf(struct vnode *vp)
 {
@@ -842,12 +1030,33 @@ vagebuf(struct vnode *vp)
 	mutex_enter(&bufcache_lock);
 	LIST_FOREACH(bp, &vp->v_bufs, b_vnbufs)
 	{
-		if (CB(bp)->cb_state & (CB_BUSY | CB_DIRTY | CB_AGED))
+		if (CB(bp)->cb_state & (CB_BUSY | CB_AGED))
 			continue;
+		if (CB(bp)->cb_state & CB_DIRTY) {
+			/* data waits for its batch; metadata for sync */
+			if (!buf_clusterable(bp))
+				continue;
+			TAILQ_REMOVE(&buflru_dirty, bp, b_freelist);
+			CB(bp)->cb_state |= CB_AGED;
+			TAILQ_INSERT_TAIL(&buflru_behind, bp, b_freelist);
+			bufcache_behindmem += bp->b_bufsize;
+			continue;
+		}
 		TAILQ_REMOVE(&buflru_clean, bp, b_freelist);
 		TAILQ_INSERT_HEAD(&buflru_clean, bp, b_freelist);
 		CB(bp)->cb_state |= CB_AGED;
 	}
+	if (buf_nheld == 0 && buf_behindfull_locked())
+		buf_writebehind_locked();
+	mutex_exit(&bufcache_lock);
+}
+
+void
+buf_flushbehind(void)
+{
+	mutex_enter(&bufcache_lock);
+	while (buf_nheld == 0 && !TAILQ_EMPTY(&buflru_behind))
+		buf_writebehind_locked();
 	mutex_exit(&bufcache_lock);
 }
 
@@ -892,6 +1101,7 @@ bufinit(void)
 	cv_init(&bufcache_cv);
 	TAILQ_INIT(&buflru_clean);
 	TAILQ_INIT(&buflru_dirty);
+	TAILQ_INIT(&buflru_behind);
 	bufhash = kmem_alloc(BUFHASH_MINSIZE * sizeof(*bufhash), KM_SLEEP);
 	for (i = 0; i < BUFHASH_MINSIZE; i++)
 		LIST_INIT(&bufhash[i]);

@@ -706,6 +706,14 @@ int
 vfs_vnode_iterate(struct mount *mp, int (*fn)(struct vnode *, void *),
     void *arg)
 {
+	return vfs_vnode_iterate_sel(mp, NULL, fn, arg);
+}
+
+/* The same, calling fn only on the vnodes sel picks (under the lock). */
+int
+vfs_vnode_iterate_sel(struct mount *mp, bool (*sel)(struct vnode *),
+    int (*fn)(struct vnode *, void *), void *arg)
+{
 	struct vnode *marker, *vp;
 	int error = 0;
 
@@ -717,7 +725,8 @@ vfs_vnode_iterate(struct mount *mp, int (*fn)(struct vnode *, void *),
 	while (error == 0) {
 		/* loading, going, and the other walkers' markers: skipped */
 		vp = TAILQ_NEXT(marker, v_mntvnodes);
-		while (vp != NULL && vp->v_state != VS_ACTIVE)
+		while (vp != NULL && (vp->v_state != VS_ACTIVE ||
+					 (sel != NULL && !sel(vp))))
 			vp = TAILQ_NEXT(vp, v_mntvnodes);
 		if (vp == NULL)
 			break;

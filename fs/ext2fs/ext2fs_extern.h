@@ -37,6 +37,9 @@ struct ext2fs_group {
 #define E2FS_LINK_MAX 65000
 
 /* A mounted file system.  Immutable after mount while read-only. */
+/* Small direct writes go through a bounce buffer of this size. */
+#define E2FS_BOUNCE_MAX (64 * 1024)
+
 struct ext2fs_mount {
 	struct mount *um_mountp;
 	struct vnode *um_devvp;
@@ -87,6 +90,7 @@ struct ext2fs_mount {
 	bool um_meta_csum;       /* metadata_csum */
 	uint32_t um_csum_seed;   /* crc32c of the uuid (metadata_csum) */
 	bool um_extents;         /* new files get extent trees */
+	void *um_bounce; /* a spare bounce buffer of small direct writes */
 };
 
 /* The in-core inode: the private data of an ext2fs vnode. */

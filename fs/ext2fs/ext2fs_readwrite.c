@@ -280,8 +280,6 @@ ext2fs_devwrite(struct ext2fs_mount *ump, uint64_t pbn, void *data, size_t len)
 	return error;
 }
 
-/* Small direct writes go through one bounce buffer of this size. */
-#define E2FS_BOUNCE_MAX (64 * 1024)
 
 /*
  * The fast path for writing: from a block boundary, whole blocks, and a
@@ -339,12 +337,26 @@ ext2fs_write_direct(struct ext2fs_inode *ip, struct uio *uio, uint64_t maxsize,
 	bytes = MIN(want, nblk << ump->um_bshift);
 	if ((nblk << ump->um_bshift) <= E2FS_BOUNCE_MAX ||
 	    bytes < (nblk << ump->um_bshift)) {
-		/* small, or with a partial block: through a zeroed copy */
+		/*
+		 * Small, or with a partial block: through a copy zeroed past
+		 * the data, in the mount's spare buffer when nobody else has
+		 * it (one write after another would otherwise allocate and
+		 * fault in a fresh one each time).
+		 */
 		n = nblk << ump->um_bshift;
-		bounce = kmem_zalloc(n, KM_SLEEP);
+		bounce = NULL;
+		if (n <= E2FS_BOUNCE_MAX)
+			bounce = __atomic_exchange_n(
+			    &ump->um_bounce, NULL, __ATOMIC_ACQUIRE);
+		if (bounce == NULL)
+			bounce = kmem_alloc(MAX(n, E2FS_BOUNCE_MAX), KM_SLEEP);
 		memcpy(bounce, iov->iov_base, bytes);
+		memset(bounce + bytes, 0, n - bytes);
 		error = ext2fs_devwrite(ump, pbn0, bounce, n);
-		kmem_free(bounce, n);
+		if (n > E2FS_BOUNCE_MAX ||
+		    (bounce = __atomic_exchange_n(&ump->um_bounce, bounce,
+			 __ATOMIC_RELEASE)) != NULL)
+			kmem_free(bounce, MAX(n, E2FS_BOUNCE_MAX));
 	} else
 		error = ext2fs_devwrite(ump, pbn0, iov->iov_base, bytes);
 	if (error != 0)

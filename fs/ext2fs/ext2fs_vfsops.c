@@ -95,6 +95,8 @@ ext2fs_ump_free(struct ext2fs_mount *ump)
 	if (!ump->um_ronly)
 		ext2fs_rw_done(ump);
 	ext2fs_groups_free(ump);
+	if (ump->um_bounce != NULL)
+		kmem_free(ump->um_bounce, E2FS_BOUNCE_MAX);
 	kmem_free(ump, sizeof(*ump));
 }
 
@@ -310,6 +312,17 @@ ext2fs_sync_vnode(struct vnode *vp, void *arg)
 	return 0;
 }
 
+/* Has the file anything for sync to do?  (vfs_vnode_iterate_sel) */
+static bool
+ext2fs_sync_wanted(struct vnode *vp)
+{
+	struct ext2fs_inode *ip = VTOI(vp);
+
+	return __atomic_load_n(&vp->v_ndirty, __ATOMIC_RELAXED) > 0 ||
+	    (ip != NULL &&
+		(__atomic_load_n(&ip->i_flag, __ATOMIC_RELAXED) & IN_MODIFIED));
+}
+
 /*
  * Everything to the disk: file data, then the metadata in the order of
  * ext2fs_sync_meta().
@@ -323,7 +336,8 @@ ext2fs_sync(struct mount *mp, int waitfor, kauth_cred_t cred)
 
 	if (ump->um_ronly)
 		return 0;
-	vfs_vnode_iterate(mp, ext2fs_sync_vnode, &ss);
+	buf_flushbehind(); /* closed files' data, gathered across files */
+	vfs_vnode_iterate_sel(mp, ext2fs_sync_wanted, ext2fs_sync_vnode, &ss);
 	error = ext2fs_sync_meta(ump);
 	return ss.error ? ss.error : error;
 }

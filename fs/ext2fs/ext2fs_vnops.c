@@ -245,7 +245,12 @@ ext2fs_setattr(void *v)
 	}
 	if (changed)
 		ext2fs_itimes(ip, E2FS_CTIME);
-	return ext2fs_update(ip, false);
+	/*
+	 * The inode is written when the file is closed, synced or fsynced,
+	 * not once per attribute (a copy sets times, owner and mode one
+	 * call after another).
+	 */
+	return 0;
 }
 
 int
@@ -279,6 +284,14 @@ ext2fs_close(void *v)
 	return 0;
 }
 
+/* A directory with dirty blocks?  (vfs_vnode_iterate_sel) */
+static bool
+ext2fs_dir_dirty(struct vnode *vp)
+{
+	return vp->v_type == VDIR &&
+	    __atomic_load_n(&vp->v_ndirty, __ATOMIC_RELAXED) > 0;
+}
+
 static int
 ext2fs_flush_dir(struct vnode *vp, void *arg)
 {
@@ -308,7 +321,8 @@ ext2fs_sync_meta(struct ext2fs_mount *ump)
 	if ((e = vflushbuf(devvp, FSYNC_WAIT)) != 0 && error == 0)
 		error = e;
 	e = 0;
-	vfs_vnode_iterate(ump->um_mountp, ext2fs_flush_dir, &e);
+	vfs_vnode_iterate_sel(
+	    ump->um_mountp, ext2fs_dir_dirty, ext2fs_flush_dir, &e);
 	if (e != 0 && error == 0)
 		error = e;
 	vn_lock(devvp, LK_EXCLUSIVE | LK_RETRY);

@@ -301,6 +301,18 @@ ffs_sync_vnode(struct vnode *vp, void *arg)
 	return error;
 }
 
+/* Has the file anything for sync to do?  (vfs_vnode_iterate_sel) */
+static bool
+ffs_sync_wanted(struct vnode *vp)
+{
+	struct inode *ip = VTOI(vp);
+
+	return __atomic_load_n(&vp->v_ndirty, __ATOMIC_RELAXED) > 0 ||
+	    (ip != NULL && (__atomic_load_n(&ip->i_flag, __ATOMIC_RELAXED) &
+			       (IN_ACCESS | IN_CHANGE | IN_UPDATE |
+				   IN_MODIFIED)) != 0);
+}
+
 /*
  * File data first, then the device: inodes, indirect blocks, the maps,
  * and last the summaries and the superblock.
@@ -314,7 +326,9 @@ ffs_sync(struct mount *mp, int waitfor, kauth_cred_t cred)
 
 	if (ump->um_ronly)
 		return 0;
-	error = vfs_vnode_iterate(mp, ffs_sync_vnode, &waitfor);
+	buf_flushbehind(); /* closed files' data, gathered across files */
+	error = vfs_vnode_iterate_sel(mp, ffs_sync_wanted, ffs_sync_vnode,
+	    &waitfor);
 	if ((e = vflushbuf(ump->um_devvp, FSYNC_WAIT)) != 0 && error == 0)
 		error = e;
 	fm->fm_fs->fs_time = time_second();

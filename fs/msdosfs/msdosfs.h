@@ -168,6 +168,7 @@ struct denode {
 	kmutex_t de_lock;
 	struct msdosfs_chain de_chain; /* ch_start: the first cluster */
 	uint32_t de_lookhint;          /* dirs: offset to start lookups at */
+	struct msdosfs_dirindex *de_dirindex; /* dirs: or NULL (dirindex.c) */
 	int de_nsubdirs;               /* dirs: subdirectories, -1 unknown */
 	bool de_chainok;               /* files: chain checked against size */
 };
@@ -346,6 +347,17 @@ int msdosfs_dir_remove_saved(
     struct denode *, uint32_t first, uint32_t offset, uint8_t *saved);
 int msdosfs_dir_unremove(
     struct denode *, uint32_t first, uint32_t offset, const uint8_t *saved);
+
+/* --- msdosfs_dirindex.c: short names, names and free tail of a dir ----- */
+struct msdosfs_dirindex;
+uint32_t msdosfs_dirix_namehash(const uint16_t *, size_t);
+struct msdosfs_dirindex *msdosfs_dirix_get(struct denode *);
+bool msdosfs_dirix_maybe(struct msdosfs_dirindex *, const uint16_t *, size_t);
+bool msdosfs_dirix_sfn_used(struct msdosfs_dirindex *, const uint8_t[11]);
+bool msdosfs_dirix_tail(struct msdosfs_dirindex *, uint32_t *);
+void msdosfs_dirix_added(struct denode *, const uint8_t[11],
+    const uint16_t *lname, size_t lnamelen, uint32_t end);
+void msdosfs_dirix_drop(struct denode *);
 
 /* --- msdosfs_vnops.c, msdosfs_rdwr.c, msdosfs_rename.c ----------------- */
 extern int (**msdosfs_vnodeop_p)(void *);

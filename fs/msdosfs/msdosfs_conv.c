@@ -494,6 +494,16 @@ monthdays(unsigned y, unsigned m)
 	return mdays[m - 1] + (m == 2 && isleap(y) ? 1 : 0);
 }
 
+/* Days from 1980-01-01 to y-01-01 (y >= 1980), without a loop. */
+static int64_t
+days_before(unsigned y)
+{
+	unsigned n = y - 1;
+
+	return (int64_t)365 * (y - 1980) + (n / 4 - n / 100 + n / 400) -
+	    (1979 / 4 - 1979 / 100 + 1979 / 400);
+}
+
 void
 msdosfs_dos2unix(uint16_t date, uint16_t time, uint8_t cs, struct timespec *ts)
 {
@@ -517,8 +527,7 @@ msdosfs_dos2unix(uint16_t date, uint16_t time, uint8_t cs, struct timespec *ts)
 		mi = 59;
 	if (s > 59)
 		s = 59;
-	for (i = 1980; i < y; i++)
-		days += isleap(i) ? 366 : 365;
+	days = days_before(y);
 	for (i = 1; i < m; i++)
 		days += monthdays(y, i);
 	days += d - 1;
@@ -536,7 +545,7 @@ msdosfs_unix2dos(
     const struct timespec *ts, uint16_t *datep, uint16_t *timep, uint8_t *csp)
 {
 	int64_t t = (int64_t)ts->tv_sec, days, secs;
-	unsigned y = 1980, m = 1, yd;
+	unsigned y, m = 1;
 	long nsec = ts->tv_nsec;
 
 	if (t < DOS_EPOCH) {
@@ -551,13 +560,11 @@ msdosfs_unix2dos(
 	t -= DOS_EPOCH;
 	days = t / 86400;
 	secs = t % 86400;
-	for (;;) {
-		yd = isleap(y) ? 366 : 365;
-		if (days < yd)
-			break;
-		days -= yd;
+	/* a year never has more than 366 days: start at or before it */
+	y = 1980 + (unsigned)(days / 366);
+	while (days_before(y + 1) <= days)
 		y++;
-	}
+	days -= days_before(y);
 	while (days >= monthdays(y, m)) {
 		days -= monthdays(y, m);
 		m++;

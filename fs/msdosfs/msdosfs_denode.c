@@ -54,6 +54,7 @@ de_alloc(struct msdosfsmount *pmp, struct vnode *vp)
 void
 msdosfs_de_free(struct denode *dep)
 {
+	msdosfs_dirix_drop(dep);
 	mutex_destroy(&dep->de_lock);
 	kmem_free(dep, sizeof(*dep));
 }

@@ -70,6 +70,7 @@ int
 msdosfs_dir_find(struct denode *ddep, const char *name, size_t namelen,
     struct msdosfs_found *fp)
 {
+	struct msdosfs_dirindex *ix;
 	struct msdosfs_dirwalk *dw;
 	struct findctx *fx;
 	uint32_t hint;
@@ -89,7 +90,13 @@ msdosfs_dir_find(struct denode *ddep, const char *name, size_t namelen,
 	fx->fx_ok = false;
 	mutex_enter(&ddep->de_lock);
 	hint = ddep->de_lookhint;
+	ix = ddep->de_dirindex; /* one made by adding: reads make none */
 	mutex_exit(&ddep->de_lock);
+	if (ix != NULL && (ix = msdosfs_dirix_get(ddep)) != NULL &&
+	    !msdosfs_dirix_maybe(ix, fx->fx_name, fx->fx_len)) {
+		kmem_free(fx, sizeof(*fx));
+		return ENOENT;
+	}
 	if (hint >= msdosfs_dirsize(ddep))
 		hint = 0;
 	dw = kmem_alloc(sizeof(*dw), KM_SLEEP);
@@ -264,6 +271,7 @@ dir_mark(struct denode *ddep, uint32_t first, uint32_t offset,
 
 	if (offset < first || (offset - first) / DIRENT_SIZE > WIN_MAXSLOTS)
 		return EFSCORRUPTED;
+	msdosfs_dirix_drop(ddep); /* freed slots: the free tail is unknown */
 	for (off = first, i = 0; off <= offset; off += DIRENT_SIZE, i++) {
 		error = dir_putslot(ddep, off, NULL,
 		    marks != NULL ? marks[i] : SLOT_DELETED,
@@ -384,6 +392,8 @@ add_scan(struct denode *ddep, struct addctx *ac, uint32_t *atp)
 	ac->ac_runlen = 0;
 	ac->ac_basis_used = false;
 	ac->ac_endoff = msdosfs_dirsize(ddep);
+	if (ac->ac_tails == NULL)
+		ac->ac_tails = kmem_alloc(TAIL_MAX / 8 + 1, KM_SLEEP);
 	memset(ac->ac_tails, 0, TAIL_MAX / 8 + 1);
 	dw = kmem_alloc(sizeof(*dw), KM_SLEEP);
 	msdosfs_dirwalk_init(dw, ddep);
@@ -468,16 +478,43 @@ lfn_fill(struct winentry *we, const uint16_t *u, size_t n, int ord, bool last,
 		le16put(we->we_name3 + 2 * j, chars[11 + j]);
 }
 
-/* The smallest tail number not taken. */
+/* The smallest tail number not taken, from the scan or the index. */
 static unsigned
-add_pick_tail(const struct addctx *ac)
+add_pick_tail(const struct addctx *ac, struct msdosfs_dirindex *ix)
 {
+	uint8_t tmp[11];
 	unsigned n;
 
-	for (n = 1; n <= TAIL_MAX; n++)
-		if (!(ac->ac_tails[n / 8] & (1u << (n % 8))))
+	for (n = 1; n <= TAIL_MAX; n++) {
+		if (ix != NULL) {
+			msdosfs_sfn_tail(tmp, ac->ac_basis, n);
+			if (!msdosfs_dirix_sfn_used(ix, tmp))
+				return n;
+		} else if (!(ac->ac_tails[n / 8] & (1u << (n % 8))))
 			return n;
+	}
 	return 0;
+}
+
+/*
+ * What add_scan() finds, from the index when the directory has one and
+ * no freed slots: the entry goes to the free tail.  *ixp: the index
+ * used, or NULL when the directory was walked.
+ */
+static int
+add_survey(struct denode *ddep, struct addctx *ac, uint32_t *atp,
+    struct msdosfs_dirindex **ixp)
+{
+	struct msdosfs_dirindex *ix = msdosfs_dirix_get(ddep);
+
+	if (ix != NULL && msdosfs_dirix_tail(ix, atp)) {
+		ac->ac_basis_used = msdosfs_dirix_sfn_used(ix, ac->ac_basis);
+		ac->ac_endoff = *atp;
+		*ixp = ix;
+		return 0;
+	}
+	*ixp = NULL;
+	return add_scan(ddep, ac, atp);
 }
 
 /*
@@ -490,6 +527,7 @@ msdosfs_dir_add(struct denode *ddep, const char *name, size_t namelen,
     struct direntry *de, struct msdosfs_dirpos *posp)
 {
 	struct msdosfsmount *pmp = ddep->de_pmp;
+	struct msdosfs_dirindex *ix;
 	struct addctx ac;
 	struct winentry we;
 	uint16_t *u;
@@ -501,8 +539,7 @@ msdosfs_dir_add(struct denode *ddep, const char *name, size_t namelen,
 	int64_t blkno = 0;
 
 	u = kmem_alloc(WIN_MAXLEN * sizeof(*u), KM_SLEEP);
-	memset(&ac, 0, sizeof(ac));
-	ac.ac_tails = kmem_zalloc(TAIL_MAX / 8 + 1, KM_SLEEP);
+	memset(&ac, 0, sizeof(ac)); /* ac_tails: made by add_scan() */
 	error = msdosfs_utf8_to_utf16(name, namelen, u, WIN_MAXLEN, &n);
 	if (error == 0)
 		error = msdosfs_name_check(u, n);
@@ -511,13 +548,13 @@ msdosfs_dir_add(struct denode *ddep, const char *name, size_t namelen,
 	kind = msdosfs_sfn_make(u, n, pmp->pm_codepage, ac.ac_basis, &lcase);
 	nlfn = (uint32_t)howmany(n, WIN_CHARS);
 	ac.ac_need = kind == SFN_EXACT ? 1 : nlfn + 1;
-	if ((error = add_scan(ddep, &ac, &at)) != 0)
+	if ((error = add_survey(ddep, &ac, &at, &ix)) != 0)
 		goto out;
 	if (kind == SFN_EXACT && ac.ac_basis_used) {
 		/* the name is free but its short form is taken */
 		kind = SFN_TAIL;
 		ac.ac_need = nlfn + 1;
-		if ((error = add_scan(ddep, &ac, &at)) != 0)
+		if (ix == NULL && (error = add_scan(ddep, &ac, &at)) != 0)
 			goto out;
 	}
 	if (kind == SFN_LONG && ac.ac_basis_used)
@@ -528,7 +565,7 @@ msdosfs_dir_add(struct denode *ddep, const char *name, size_t namelen,
 		de->de_lcase = lcase;
 		nlfn = 0;
 	} else if (kind == SFN_TAIL) {
-		unsigned t = add_pick_tail(&ac);
+		unsigned t = add_pick_tail(&ac, ix);
 
 		if (t == 0) {
 			error = ENOSPC;
@@ -568,8 +605,14 @@ msdosfs_dir_add(struct denode *ddep, const char *name, size_t namelen,
 	off += DIRENT_SIZE;
 	if ((off > ac.ac_endoff || extended) && off < msdosfs_dirsize(ddep))
 		error = dir_putslot(ddep, off, NULL, SLOT_EMPTY, NULL, NULL);
+	if (error == 0)
+		msdosfs_dirix_added(ddep, de->de_name, nlfn > 0 ? u : NULL,
+		    nlfn > 0 ? n : 0, ix != NULL ? off : 0);
 out:
-	kmem_free(ac.ac_tails, TAIL_MAX / 8 + 1);
+	if (error != 0)
+		msdosfs_dirix_drop(ddep); /* slots half written, maybe */
+	if (ac.ac_tails != NULL)
+		kmem_free(ac.ac_tails, TAIL_MAX / 8 + 1);
 	kmem_free(u, WIN_MAXLEN * sizeof(*u));
 	return error;
 }

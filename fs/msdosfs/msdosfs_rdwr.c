@@ -337,14 +337,21 @@ msdosfs_write(void *v)
 		if (lcn >= have || (boff == 0 && n == pmp->pm_csize)) {
 			/* nothing to keep: new, or overwritten whole */
 			bp = getblk(vp, lcn, (int)pmp->pm_csize);
-			if (n != pmp->pm_csize)
-				memset(bp->b_data, 0, pmp->pm_csize);
+			/* zeros around what the write puts in */
+			if (n != pmp->pm_csize) {
+				memset(bp->b_data, 0, boff);
+				memset((uint8_t *)bp->b_data + boff + n, 0,
+				    pmp->pm_csize - boff - n);
+			}
 		} else if ((error = bread(
 		                vp, lcn, (int)pmp->pm_csize, 0, &bp)) != 0)
 			break;
 		bp->b_blkno = msdosfs_cntodb(pmp, pcn);
 		bp->b_private = &msdosfs_premapped;
 		error = uiomove((uint8_t *)bp->b_data + boff, n, uio);
+		if (error != 0 && (lcn >= have || n == pmp->pm_csize))
+			/* a recycled buffer's old bytes must not go out */
+			memset((uint8_t *)bp->b_data + boff, 0, n);
 		bp->b_flags |= B_DONE;
 		if (ap->a_ioflag & IO_SYNC) {
 			if ((error = bwrite(bp)) != 0)

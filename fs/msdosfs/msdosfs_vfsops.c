@@ -312,6 +312,17 @@ sync_vnode(struct vnode *vp, void *arg)
 	return 0;
 }
 
+/* Has the file anything for sync to do?  (vfs_vnode_iterate_sel) */
+static bool
+sync_wanted(struct vnode *vp)
+{
+	struct denode *dep = VTODE(vp);
+
+	return __atomic_load_n(&vp->v_ndirty, __ATOMIC_RELAXED) > 0 ||
+	    (dep != NULL &&
+		(__atomic_load_n(&dep->de_flag, __ATOMIC_RELAXED) & DE_MODIFIED));
+}
+
 /*
  * Everything reaches the device: file data first, then the entries, the
  * FATs and FSInfo (the buffer cache writes metadata of the device after
@@ -326,7 +337,8 @@ msdosfs_sync(struct mount *mp, int waitfor, kauth_cred_t cred)
 
 	if (pmp->pm_flags & MSDOSFS_RONLY)
 		return 0;
-	vfs_vnode_iterate(mp, sync_vnode, &sc);
+	buf_flushbehind(); /* closed files' data, gathered across files */
+	vfs_vnode_iterate_sel(mp, sync_wanted, sync_vnode, &sc);
 	if ((error = msdosfs_fsinfo_write(pmp)) != 0 && sc.sc_error == 0)
 		sc.sc_error = error;
 	if ((error = vflushbuf(pmp->pm_devvp, FSYNC_WAIT)) != 0 &&

@@ -246,7 +246,11 @@ msdosfs_setattr(void *v)
 		dep->de_adate = d;
 		dep->de_flag |= DE_MODIFIED;
 	}
-	return msdosfs_deupdat(dep, false);
+	/*
+	 * The entry is written when the file is closed, synced or fsynced,
+	 * not once per attribute (a copy sets times and then the mode).
+	 */
+	return 0;
 }
 
 static int

@@ -141,7 +141,14 @@ ufs_setattr(void *v)
 		ip->i_birthtime = vap->va_birthtime;
 		ip->i_flag |= IN_CHANGE | IN_MODIFIED;
 	}
-	return ip->i_ump->um_ops->uo_update(ip, 0);
+	/*
+	 * The inode is written when the file is closed, synced or fsynced,
+	 * not once per attribute (a copy sets times, owner and mode one
+	 * call after another).
+	 */
+	if (ip->i_flag & (IN_CHANGE | IN_UPDATE))
+		ip->i_flag |= IN_MODIFIED;
+	return 0;
 }
 
 int
@@ -571,6 +578,14 @@ ufs_readlink(void *v)
 	return ufs_read_uio(ip, uio);
 }
 
+/* A directory with dirty blocks?  (vfs_vnode_iterate_sel) */
+static bool
+ufs_dir_dirty(struct vnode *vp)
+{
+	return vp->v_type == VDIR &&
+	    __atomic_load_n(&vp->v_ndirty, __ATOMIC_RELAXED) > 0;
+}
+
 static int
 ufs_flush_dir(struct vnode *vp, void *arg)
 {
@@ -611,7 +626,8 @@ ufs_fsync(void *v)
 	if ((error = vflushbuf(ump->um_devvp, FSYNC_WAIT)) != 0)
 		return error;
 	if ((ap->a_flags & FSYNC_DATAONLY) == 0) {
-		vfs_vnode_iterate(vp->v_mount, ufs_flush_dir, &error);
+		vfs_vnode_iterate_sel(
+		    vp->v_mount, ufs_dir_dirty, ufs_flush_dir, &error);
 		if (error != 0)
 			return error;
 	}

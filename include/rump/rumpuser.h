@@ -31,6 +31,13 @@ int rumpuser_getfilesize(int fd, uint64_t *sizep);
 int rumpuser_pread(int fd, void *buf, size_t len, int64_t off, size_t *done);
 int rumpuser_pwrite(int fd, const void *buf, size_t len, int64_t off,
     size_t *done);
+/* One write of the pieces, one after another from off (at most 1024). */
+struct rumpuser_iovec {
+	const void *iov_base;
+	size_t iov_len;
+};
+int rumpuser_pwritev(int fd, const struct rumpuser_iovec *, int iovcnt,
+    int64_t off, size_t *done);
 int rumpuser_fsync(int fd);
 
 /* time */

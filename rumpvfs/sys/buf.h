@@ -25,6 +25,7 @@ struct buf {
 #define B_WANTED  0x0080 /* somebody sleeps for B_BUSY */
 #define B_NOCACHE 0x0100 /* do not keep after release */
 #define B_META	  0x0200 /* metadata: written before data on sync */
+#define B_GATHER  0x0400 /* a plugged write may keep b_data till the unplug */
 	int b_error;
 	size_t b_bcount;  /* bytes requested / valid */
 	size_t b_bufsize; /* bytes allocated */
@@ -60,8 +61,13 @@ int vflushbuf(struct vnode *, int flags);
 int vinvalbuf(struct vnode *, bool save);
 /* Drop buffers of the vnode at or past lblkno (after truncation). */
 void vtruncbuf(struct vnode *, daddr_t lblkno);
-/* The vnode's file is closed: its clean buffers are reused first. */
+/*
+ * The vnode's file is closed: its clean buffers are reused first, its
+ * dirty data is written behind in batches gathered across files.
+ */
 void vagebuf(struct vnode *);
+/* Write the closed files' dirty data now, in device order (sync). */
+void buf_flushbehind(void);
 void bufinit(void);
 /* Configured limit and current use of buffer memory, in bytes. */
 size_t buf_memlimit(void);

@@ -27,9 +27,11 @@ int etfs_sync(struct etfs_dev *);
 
 /*
  * Write gathering: between etfs_plug() and etfs_unplug() this thread's
- * writes that continue one another on one device are copied together
- * and reach the host as one write (at a gap, a read, the size limit or
- * the unplug).  etfs_unplug() returns the first error of those writes.
+ * writes of buffers marked B_GATHER that continue one another on one
+ * device reach the host as one write (at a gap, a read, another write,
+ * the size limit or the unplug), straight from the buffers: their owner
+ * keeps them busy and unchanged until the unplug.  etfs_unplug() returns
+ * the first error of those writes.
  */
 void etfs_plug(void);
 int etfs_unplug(void);

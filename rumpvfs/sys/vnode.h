@@ -180,6 +180,14 @@ void vop_lockcheck(struct vnode *, int rule, const char *op);
 /* Call fn on each active vnode of the mount, referenced, unlocked. */
 int vfs_vnode_iterate(struct mount *, int (*fn)(struct vnode *, void *),
     void *);
+/*
+ * The same for the vnodes sel picks.  sel runs under the vnode-cache
+ * lock on active vnodes that are neither referenced nor locked: it may
+ * only glance at flags (with relaxed atomic loads); the vnodes it passes
+ * over cost no reference, lock or LRU move (a sync of many clean files).
+ */
+int vfs_vnode_iterate_sel(struct mount *, bool (*sel)(struct vnode *),
+    int (*fn)(struct vnode *, void *), void *);
 void vnode_init(void);
 
 /* Generic operations shared by file systems (genfs_vnops.c). */
