@@ -451,7 +451,12 @@ ufs_dir_append(struct inode *dp, ino_t ino, uint8_t type, const char *name,
 	    (unsigned)len);
 	*offp = coff;
 	ufs_dirhash_newsize(dp);
-	return ufs_chunk_put(dp, bp, false);
+	/*
+	 * The chunk before the inode's new size: an update of the directory
+	 * (its link count, ordered) must never make the disk show a chunk
+	 * that was not written.
+	 */
+	return ufs_chunk_put(dp, bp, true);
 }
 
 /* Enter name -> ino (of file type `type`, a DT_ value) into dp. */
