@@ -10,7 +10,9 @@
 # /small); on an empty image, mounted read-write: write (copy SRC/big in),
 # create (copy SRC/small/d00* in: 800 small files in 10 directories),
 # wverify (both, then compare them with SRC); xtar, xcp: extract /small
-# into the directory SRC (tar cf - | tar xf -, cp -a), read-only.
+# into the directory SRC (tar cf - | tar xf -, cp -a), read-only; rand:
+# random 4 KiB reads of /big by $RANDREAD (bench/randread.c), rverify:
+# the same, its hash compared with SRC.
 set -u
 daemon=$1 img=$2 mnt=$3 work=$4 src=${5:-}
 
@@ -26,6 +28,8 @@ esac
 rc=0
 case $work in
 cat) cat "$mnt/big" >/dev/null || rc=1 ;;
+rand) "$RANDREAD" "$mnt/big" >/dev/null || rc=1 ;;
+rverify) [ "$("$RANDREAD" "$mnt/big")" = "$src" ] || rc=1 ;;
 find) find "$mnt/small" -ls >/dev/null || rc=1 ;;
 tar) tar cf /dev/null -C "$mnt" small || rc=1 ;;
 xtar) tar cf - -C "$mnt/small" . | tar xf - -C "$src" || rc=1 ;;

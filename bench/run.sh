@@ -93,6 +93,16 @@ say "ukfs bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \
 say "  median of $ROUNDS x $RUNS runs, warm page cache; scratch: $S" \
     "($(stat -f -c %T "$S"))"
 
+# bench/randread.c: random reads by libukfs or through a mount
+RR=$S/randread
+if ! cc -std=c11 -O2 -D_GNU_SOURCE -I"$TOP/libukfs" -o "$RR" \
+    "$TOP/bench/randread.c" -L"$TOP/$B/lib" -lukfs \
+    -Wl,-rpath,"$TOP/$B/lib" >>"$OUT/log" 2>&1; then
+	say "random reads: skipped: bench/randread.c does not build (see $OUT/log)"
+	RR=""
+fi
+export RANDREAD="$RR"
+
 # Warm the page cache: every later run reads memory, not the disk.
 cat "$IMG" "$SRC/big" >/dev/null
 find "$SRC/small" -type f -exec cat {} + >/dev/null
@@ -314,6 +324,32 @@ if [ -z "$why" ]; then
 		    g_ratio "FUSE mount+cat 512 MiB vs kernel ext2" \
 		    "rump_ext2fs $w" "kernel $w" 1 0.5 | tee -a "$OUT/results.txt"
 	done
+	# random 4 KiB reads of /big: the same 20,000 offsets every way
+	# (bench/randread.c), each run mounting afresh: libukfs in the
+	# process, the FUSE daemons, the host kernel
+	if [ -n "$RR" ]; then
+		want=$("$RR" "$SRC/big")
+		g_begin randread
+		g_add "libukfs randread" "" "'$RR' '$IMG:/big' >/dev/null" \
+		    "test \"\$('$RR' '$IMG:/big')\" = $want"
+		for d in "$BIN/rump_ext2fs" fuse2fs ${kern:+kernel}; do
+			g_add "${d##*/} randread" "" \
+			    "$F '$d' '$IMG' '$MNT' rand" \
+			    "$F '$d' '$IMG' '$MNT' rverify $want"
+		done
+		g_run
+		g_ratio "FUSE mount+random 4 KiB reads vs fuse2fs" \
+		    "rump_ext2fs randread" "fuse2fs randread" |
+		    tee -a "$OUT/results.txt"
+		[ -n "$kern" ] &&
+		    g_ratio "libukfs random 4 KiB reads vs kernel ext2" \
+		    "libukfs randread" "kernel randread" |
+		    tee -a "$OUT/results.txt"
+		[ -n "$kern" ] &&
+		    g_ratio "FUSE mount+random 4 KiB reads vs kernel ext2" \
+		    "rump_ext2fs randread" "kernel randread" |
+		    tee -a "$OUT/results.txt"
+	fi
 	# writing: a fresh empty image for every run
 	RW=$S/rw.img
 	MKRW="rm -f '$RW' && mke2fs -q -F -t ext2 '$RW' 768M"
