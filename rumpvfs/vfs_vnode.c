@@ -523,6 +523,7 @@ vcache_drop_freed(struct vnode *vp)
 void
 vrele(struct vnode *vp)
 {
+	unsigned long xgen;
 	bool recycle;
 
 	/* Not the last reference: no lock. */
@@ -553,6 +554,7 @@ vrele(struct vnode *vp)
 	mutex_exit(&vcache_lock);
 
 	/* Last reference: let the file system deactivate the file. */
+again:
 	recycle = false;
 	vn_lock(vp, LK_EXCLUSIVE | LK_RETRY);
 	/*
@@ -571,12 +573,24 @@ vrele(struct vnode *vp)
 	VOP_INACTIVE(vp, &recycle);
 	if (recycle && vcache_drop_freed(vp))
 		return;
+	xgen = __atomic_load_n(&vp->v_xlockgen, __ATOMIC_RELAXED);
 	vn_unlock(vp);
 	if (!recycle && vp->v_type == VREG)
 		vagebuf(vp); /* closed: its data makes room first */
 
 	mutex_enter(&vcache_lock);
 	inactive_done_locked(vp);
+	/*
+	 * Unlocked (and vagebuf may write a batch), the file could be found,
+	 * locked and unlinked by others who then dropped their references
+	 * to ours, leaving the deactivation of a file now unlinked to us:
+	 * whoever locked it exclusively meanwhile, deactivate it again.
+	 */
+	if (!recycle && vp->v_state == VS_ACTIVE && usecount(vp) == 1 &&
+	    __atomic_load_n(&vp->v_xlockgen, __ATOMIC_RELAXED) != xgen) {
+		mutex_exit(&vcache_lock);
+		goto again;
+	}
 	if (usecount_dec_locked(vp) > 0) {
 		/* somebody took a new reference meanwhile */
 		mutex_exit(&vcache_lock);
@@ -752,7 +766,8 @@ vn_lock(struct vnode *vp, int flags)
 
 	error = VOP_LOCK(vp, flags);
 	if (error == 0 && (flags & LK_EXCLUSIVE))
-		vp->v_xlockgen++; /* ours alone while we hold it */
+		/* changed only under the lock; vrele() reads it without */
+		__atomic_add_fetch(&vp->v_xlockgen, 1, __ATOMIC_RELAXED);
 	if (error == 0 && vp->v_state == VS_RECLAIMED &&
 	    !(flags & LK_RETRY)) {
 		VOP_UNLOCK(vp);

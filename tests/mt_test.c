@@ -319,8 +319,13 @@ main(int argc, char **argv)
 	rump_sys_unmount(MNT, 0);
 	snprintf(
 	    cmd, sizeof(cmd), "%s '%s' >/dev/null 2>&1", checker, argv[optind]);
-	if (system(cmd) != 0)
+	if (system(cmd) != 0) {
 		fail("%s finds problems", checker);
+		/* what it found, for the log (its first lines) */
+		snprintf(cmd, sizeof(cmd), "%s '%s' 2>&1 | head -20 >&2",
+		    checker, argv[optind]);
+		(void)system(cmd);
+	}
 	if (failures == 0)
 		printf("mt_test: %s, %d threads, %d operations each: all "
 		       "files intact, %s clean\n",

@@ -45,7 +45,7 @@ while IFS='|' read -r name fstype mk check more; do
 		echo "ok: $name: $(tail -1 "$W/out")"
 	else
 		echo "FAIL: $name (status $?):"
-		grep -v '^ukfs: ' "$W/out" | tail -8
+		grep -v "^ukfs: " "$W/out" | tail -30
 		nfail=$((nfail + 1))
 	fi
 	rm -f "$img"
