@@ -65,7 +65,8 @@ note "EROFS, df, /proc/mounts, unmount"
 
 # --- 4. SIGTERM, and errors ----------------------------------------------------
 fuse_mount rump_ext2fs -o ro "$EXACT" "$M" || fail "cannot mount $EXACT"
-pid=$(pgrep -f -- "rump_ext2fs -o ro $EXACT $M\$")
+# the newest: a daemon of an earlier mount may still be exiting (slow under ASan)
+pid=$(pgrep -n -f -- "rump_ext2fs -o ro $EXACT $M\$")
 kill -TERM "$pid"
 n=0
 while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do
