@@ -46,7 +46,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: randread [-n COUNT] [-b BYTES] [-s SEED] FILE|IMAGE:PATH\n");
+	    "usage: randread [-n COUNT] [-b BYTES] [-s SEED] "
+	    "FILE|IMAGE:PATH\n");
 	exit(2);
 }
 
@@ -100,8 +101,8 @@ main(int argc, char **argv)
 	} else {
 		fd = open(arg, O_RDONLY);
 		if (fd == -1 || fstat(fd, &st) == -1) {
-			fprintf(stderr, "randread: %s: %s\n", arg,
-			    strerror(errno));
+			fprintf(
+			    stderr, "randread: %s: %s\n", arg, strerror(errno));
 			return 1;
 		}
 	}
@@ -115,10 +116,10 @@ main(int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		off = next_rand(&seed) % nblk * bsize;
 		got = u != NULL ? ukfs_pread(u, fd, buf, bsize, (off_t)off)
-				: pread(fd, buf, bsize, (off_t)off);
+		                : pread(fd, buf, bsize, (off_t)off);
 		if (got != (ssize_t)bsize) {
-			fprintf(stderr, "randread: %s: read at %" PRIu64
-			    ": %s\n", arg, off,
+			fprintf(stderr,
+			    "randread: %s: read at %" PRIu64 ": %s\n", arg, off,
 			    got == -1 ? strerror(errno) : "short read");
 			return 1;
 		}

@@ -132,7 +132,17 @@ copy_data(struct cp *cp, int sfd, int dfd, const struct stat *st, int *dsterr)
 	off_t end = 0, size = st->st_size;
 	int rv = 1;
 
-	if ((off_t)st->st_blocks * 512 < size && size > CPBUF)
+	/* read whole ahead of the walk (walk_ahead.c) */
+	if (cp->walk->leafdata != NULL && (off_t)cp->walk->leaflen == size &&
+	    sfd == cp->walk->leaffd) {
+		if (write_sparse(&cp->dst, dfd, cp->walk->leafdata,
+		        cp->walk->leaflen, 0, &end) == -1) {
+			*dsterr = 1;
+			return -1;
+		}
+		progress_add(&cp->prog, (uint64_t)size, 0);
+		rv = 0;
+	} else if ((off_t)st->st_blocks * 512 < size && size > CPBUF)
 		rv = copy_by_extents(cp, sfd, dfd, size, &end, dsterr);
 	if (rv == 1)
 		rv = copy_range(cp, sfd, dfd, 0, size, &end, dsterr);

@@ -604,6 +604,8 @@ cp_copy(struct cp *cp, int sdirfd, const char *sname, const char *spath,
 		cp->status = 1;
 		return;
 	}
+	/* host -> image: the host's reads overlap with the image's writes */
+	w.ahead = cp->src.u == NULL && cp->dst.u != NULL;
 	cp->walk = &w;
 	walk_tree(&w, sdirfd, sname, st);
 	cp_async_drain(cp);

@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "walk.h"
+#include "walk_ahead.h"
 
 int
 walk_init(struct walk *w, const struct side *s, const struct walk_ops *ops,
@@ -123,38 +125,117 @@ walk_open_leaf(struct walk *w, int dfd, const char *name)
 	return 1;
 }
 
+/* The leaf for a regular file that walk_ahead opened (and maybe read). */
+static void
+walk_ahead_leaf(struct walk *w, int dfd, const char *name, int fd,
+    const struct stat *st, char *data, size_t len)
+{
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		walk_tree(w, dfd, name, st);
+		return;
+	}
+	w->leaffd = fd;
+	w->leafdata = data;
+	w->leaflen = len;
+	w->ops->leaf(w, dfd, name, st);
+	w->leaffd = -1;
+	w->leafdata = NULL;
+	w->leaflen = 0;
+	free(data);
+	close(fd);
+}
+
+/*
+ * One entry of the directory open as dfd; a and i: where walk_ahead
+ * holds it (a NULL: not read ahead).  0, or -1 to end the directory.
+ */
+static int
+walk_entry(struct walk *w, int dfd, const char *name, int type,
+    struct walk_ahead *a, size_t i)
+{
+	struct stat st;
+	char *data;
+	size_t old, len;
+	int fd;
+
+	old = pathbuf_push(&w->path, name);
+	if (old == (size_t)-1) {
+		walk_err(w, ENOMEM);
+		return -1;
+	}
+	if (!valid_name(name)) {
+		if (!w->quiet) {
+			quiesce(w);
+			warnmsg("%s: skipping invalid name '%s'",
+			    side_name(w->side, w->path.p), name);
+		}
+		w->status = 1;
+	} else if (a != NULL && type == DT_REG &&
+	    walk_ahead_take(a, i, &fd, &st, &data, &len))
+		walk_ahead_leaf(w, dfd, name, fd, &st, data, len);
+	else if (type == DT_REG && w->ops->open_regular &&
+	    walk_open_leaf(w, dfd, name))
+		;
+	else if (side_fstatat(w->side, dfd, name, &st, AT_SYMLINK_NOFOLLOW) ==
+	    -1)
+		walk_err(w, errno);
+	else
+		walk_tree(w, dfd, name, &st);
+	pathbuf_cut(&w->path, old);
+	return 0;
+}
+
+/*
+ * The entries of the host directory d, listed first, their small files
+ * read ahead (walk_ahead.c); 0 when that could not be set up (the caller
+ * walks d as usual).
+ */
+static int
+walk_entries_ahead(struct walk *w, struct side_dir *d)
+{
+	struct walk_ahead *a;
+	const char *name;
+	size_t i, n;
+	int dfd = side_dirfd(d), rv, type;
+
+	if ((a = walk_ahead_new(dfd)) == NULL)
+		return 0;
+	while ((rv = side_readdir(d, &name, &type)) == 1)
+		if (walk_ahead_add(a, name, type) == -1) {
+			walk_ahead_free(a);
+			walk_err(w, ENOMEM);
+			return 1;
+		}
+	if (rv == -1) {
+		walk_ahead_free(a);
+		walk_err(w, errno);
+		return 1;
+	}
+	walk_ahead_start(a);
+	n = walk_ahead_count(a);
+	for (i = 0; i < n && !w->stop; i++) {
+		walk_ahead_get(a, i, &name, &type);
+		if (walk_entry(w, dfd, name, type, a, i) == -1)
+			break;
+	}
+	walk_ahead_free(a);
+	return 1;
+}
+
 /* Walk the entries of the open directory d. */
 static void
 walk_entries(struct walk *w, struct side_dir *d)
 {
 	const char *name;
-	struct stat st;
 	int dfd = side_dirfd(d), rv = 0, type;
-	size_t old;
 
-	while (!w->stop && (rv = side_readdir(d, &name, &type)) == 1) {
-		old = pathbuf_push(&w->path, name);
-		if (old == (size_t)-1) {
-			walk_err(w, ENOMEM);
+	if (w->ahead && w->side->u == NULL && w->ops->open_regular &&
+	    walk_entries_ahead(w, d))
+		return;
+	while (!w->stop && (rv = side_readdir(d, &name, &type)) == 1)
+		if (walk_entry(w, dfd, name, type, NULL, 0) == -1)
 			return;
-		}
-		if (!valid_name(name)) {
-			if (!w->quiet) {
-				quiesce(w);
-				warnmsg("%s: skipping invalid name '%s'",
-				    side_name(w->side, w->path.p), name);
-			}
-			w->status = 1;
-		} else if (type == DT_REG && w->ops->open_regular &&
-		    walk_open_leaf(w, dfd, name))
-			;
-		else if (side_fstatat(w->side, dfd, name, &st,
-		             AT_SYMLINK_NOFOLLOW) == -1)
-			walk_err(w, errno);
-		else
-			walk_tree(w, dfd, name, &st);
-		pathbuf_cut(&w->path, old);
-	}
 	if (!w->stop && rv == -1)
 		walk_err(w, errno);
 }

@@ -49,7 +49,16 @@ struct walk {
 	int status;          /* 1 after a reported error */
 	int stop;            /* set by a callback: end the walk */
 	int leaffd;          /* see walk_ops.open_regular */
-	int quiet;           /* no messages (a look-ahead walk) */
+	/* the leaf's whole content when read ahead (else NULL): see ahead */
+	const char *leafdata;
+	size_t leaflen;
+	/*
+	 * Set by the caller: on the host side, read the small regular files
+	 * of a directory ahead in a second thread (walk_ahead.c), for a leaf
+	 * whose own work (writing into an image) is worth overlapping.
+	 */
+	int ahead;
+	int quiet; /* no messages (a look-ahead walk) */
 	struct {
 		dev_t dev;
 		ino_t ino;
