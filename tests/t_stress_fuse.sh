@@ -1,12 +1,13 @@
 #!/bin/sh
 # Concurrency, processes: four processes through one FUSE mount of
-# rump_ext2fs (tests/fuse_lib.sh) at once, each writing, reading back and
+# rump_ext2fs, then of rump_lfs (tests/fuse_lib.sh), at once, each writing, reading back and
 # rewriting files of its own, writing its own region of two shared files
 # and reading the others' regions, and making and removing names in a
 # shared directory.  No process may hang (45 s for all) or see a short
 # or wrong read of its own data; after the unmount every file must hold
-# what its writer wrote last (read by debugfs, e2fsprogs' own reader),
-# and e2fsck -fn must find the image clean.
+# what its writer wrote last (read by debugfs, e2fsprogs' own reader; for
+# lfs by ukfs-cat), and e2fsck -fn (ukfs-fsck -t lfs -n) must find the
+# image clean.
 . "${TOP:-.}/tests/fuse_lib.sh"
 # ThreadSanitizer reports of the daemon (make check SANITIZE=thread) go to
 # files too; fuse_finish fails on any.
@@ -17,9 +18,7 @@ command -v debugfs >/dev/null || { echo "FAIL: no debugfs"; exit 1; }
 NPROC=4
 ROUNDS=${STRESS_ROUNDS:-30}
 M=$TMP/mnt
-IMG=$TMP/s.img
 mkdir -p "$M" "$TMP/want"
-mke2fs -q -F -t ext4 -O ^has_journal "$IMG" 64M >/dev/null 2>&1
 
 # content P R SIZE: process P's bytes of round R (a fixed pattern)
 content() {
@@ -62,59 +61,78 @@ worker() {
 	echo "$p $((r - 1))" >"$TMP/want/done$p"
 }
 
-if ! fuse_mount_fg rump_ext2fs -o rw "$IMG" "$M"; then
-	fail "cannot mount $IMG read-write"
-	fuse_finish
-fi
-mkdir -p "$M/common"
-: >"$M/shared1"
-: >"$M/shared2"
-pids=""
-p=0
-while [ $p -lt $NPROC ]; do
-	( worker $p ) &
-	pids="$pids $!"
-	p=$((p + 1))
-done
-# A watchdog: a hang fails the test instead of holding it.
-( sleep 45; for q in $pids; do kill "$q" 2>/dev/null; done ) &
-dog=$!
-p=0
-for q in $pids; do
-	wait "$q" || fail "process $p failed or hung"
-	p=$((p + 1))
-done
-kill "$dog" 2>/dev/null
-[ "$NFAIL" -eq 0 ] && note "$NPROC processes, $ROUNDS rounds each, no wrong read"
+# getf PATH: a file of the unmounted image, as the checker's side reads it
+getf() {
+	case $daemon in
+	rump_ext2fs) debugfs -R "cat $1" "$IMG" 2>/dev/null ;;
+	*) "$RBIN/ukfs-cat" "$IMG" "$1" 2>/dev/null ;;
+	esac
+}
 
-"$RBIN/rump_ext2fs" -u "$M" || fail "rump_ext2fs -u"
-wait "$FUSE_PID" || fail "the daemon did not exit 0"
-FUSE_MOUNTS=""
-
-if e2fsck -fn "$IMG" >"$TMP/fsck" 2>&1; then
-	note "e2fsck -fn: clean"
-else
-	tail -20 "$TMP/fsck"
-	fail "e2fsck -fn finds problems"
-fi
-# What each process wrote last, as e2fsprogs reads it.
-p=0
-while [ $p -lt $NPROC ]; do
-	r=$((ROUNDS - 1))
-	while [ $r -ge $((ROUNDS - 3)) ]; do
-		debugfs -R "dump /p$p/f$((r % 3)) $TMP/got" "$IMG" >/dev/null 2>&1
-		cmp -s "$TMP/got" "$TMP/want/p$p.$r" ||
-		    fail "p$p/f$((r % 3)): not round $r's content"
-		r=$((r - 1))
+# run_fs DAEMON MKFS CHECK: the whole run on a fresh image
+run_fs() {
+	daemon=$1 check=$3
+	IMG=$TMP/$daemon.img
+	rm -rf "$TMP/want"/*
+	sh -c "$(printf '%s' "$2" | sed "s|IMG|$IMG|")" >/dev/null 2>&1 ||
+	    { fail "$2"; return; }
+	if ! fuse_mount_fg "$daemon" -o rw "$IMG" "$M"; then
+		fail "$daemon: cannot mount $IMG read-write"
+		return
+	fi
+	mkdir -p "$M/common"
+	: >"$M/shared1"
+	: >"$M/shared2"
+	pids=""
+	p=0
+	while [ $p -lt $NPROC ]; do
+		( worker $p ) &
+		pids="$pids $!"
+		p=$((p + 1))
 	done
-	debugfs -R "dump /shared1 $TMP/got" "$IMG" >/dev/null 2>&1
-	dd if="$TMP/got" bs=65536 skip="$p" count=1 status=none >"$TMP/reg"
-	dd if="$TMP/want/p$p.$((ROUNDS - 1))" bs=65536 count=1 conv=sync \
-	    status=none >"$TMP/wreg"
-	cmp -s "$TMP/reg" "$TMP/wreg" || fail "shared1: region $p is wrong"
-	debugfs -R "cat /common/d$p" "$IMG" 2>/dev/null | grep -qx "$p $((ROUNDS - 1))" ||
-	    fail "common/d$p: not the last rename"
-	p=$((p + 1))
-done
-[ "$NFAIL" -eq 0 ] && note "every last write is on the image"
+	# A watchdog: a hang fails the test instead of holding it.
+	( sleep 45; for q in $pids; do kill "$q" 2>/dev/null; done ) &
+	dog=$!
+	p=0
+	for q in $pids; do
+		wait "$q" || fail "process $p failed or hung"
+		p=$((p + 1))
+	done
+	kill "$dog" 2>/dev/null
+	[ "$NFAIL" -eq 0 ] && note "$daemon: $NPROC processes, $ROUNDS rounds each, no wrong read"
+
+	"$RBIN/$daemon" -u "$M" || fail "$daemon -u"
+	wait "$FUSE_PID" || fail "the daemon did not exit 0"
+	FUSE_MOUNTS=""
+
+	if sh -c "$check '$IMG'" >"$TMP/fsck" 2>&1; then
+		note "$daemon: $check: clean"
+	else
+		tail -20 "$TMP/fsck"
+		fail "$daemon: $check finds problems"
+	fi
+	# What each process wrote last, read from the unmounted image.
+	p=0
+	while [ $p -lt $NPROC ]; do
+		r=$((ROUNDS - 1))
+		while [ $r -ge $((ROUNDS - 3)) ]; do
+			getf "/p$p/f$((r % 3))" >"$TMP/got"
+			cmp -s "$TMP/got" "$TMP/want/p$p.$r" ||
+			    fail "p$p/f$((r % 3)): not round $r's content"
+			r=$((r - 1))
+		done
+		getf /shared1 >"$TMP/got"
+		dd if="$TMP/got" bs=65536 skip="$p" count=1 status=none >"$TMP/reg"
+		dd if="$TMP/want/p$p.$((ROUNDS - 1))" bs=65536 count=1 conv=sync \
+		    status=none >"$TMP/wreg"
+		cmp -s "$TMP/reg" "$TMP/wreg" || fail "shared1: region $p is wrong"
+		getf "/common/d$p" | grep -qx "$p $((ROUNDS - 1))" ||
+		    fail "common/d$p: not the last rename"
+		p=$((p + 1))
+	done
+	[ "$NFAIL" -eq 0 ] && note "$daemon: every last write is on the image"
+}
+
+run_fs rump_ext2fs "mke2fs -q -F -t ext4 -O ^has_journal IMG 64M" "e2fsck -fn"
+run_fs rump_lfs "$RBIN/ukfs-newfs -t lfs -s 32m IMG" "$RBIN/ukfs-fsck -t lfs -n"
 fuse_finish

@@ -502,17 +502,16 @@ lfs_log_room(struct inode *ip)
 	mutex_enter(&lm->lm_lock);
 	nclean = lfs_nclean(lm);
 	mutex_exit(&lm->lm_lock);
-	if (nclean >= sb->dlfs_minfreeseg || lm->lm_incleaner)
+	if (nclean >= sb->dlfs_minfreeseg)
 		return 0;
 	/* no checkpoint inside a directory operation: the reserve serves */
-	if (lm->lm_dirops > 0)
+	if (lfs_in_dirop())
 		return nclean >= sb->dlfs_resvseg ? 0 : ENOSPC;
-	{
-		(void)lfs_clean(lm, ITOV(ip), sb->dlfs_minfreeseg + 2);
-		mutex_enter(&lm->lm_lock);
-		nclean = lfs_nclean(lm);
-		mutex_exit(&lm->lm_lock);
-	}
+	/* others' directory operations end first (lfs_clean_wait) */
+	lfs_clean_wait(lm, ITOV(ip));
+	mutex_enter(&lm->lm_lock);
+	nclean = lfs_nclean(lm);
+	mutex_exit(&lm->lm_lock);
 	return nclean >= sb->dlfs_resvseg ? 0 : ENOSPC;
 }
 

@@ -275,9 +275,15 @@ lfs_clean(struct lfsmount *lm, struct vnode *locked, unsigned want)
 	int64_t sn;
 	int error = 0;
 
-	if (lm->lm_um.um_ronly || lm->lm_incleaner)
+	if (lm->lm_um.um_ronly)
 		return 0;
+	mutex_enter(&lm->lm_lock);
+	if (lm->lm_incleaner) {
+		mutex_exit(&lm->lm_lock);
+		return 0;
+	}
 	lm->lm_incleaner = true;
+	mutex_exit(&lm->lm_lock);
 	tried = kmem_zalloc(lm->lm_sb.dlfs_nseg, KM_SLEEP);
 	/* segments already empty become clean with a checkpoint */
 	error = lfs_segwrite(lm, locked, true);
@@ -309,6 +315,9 @@ lfs_clean(struct lfsmount *lm, struct vnode *locked, unsigned want)
 		error = lfs_segwrite(lm, locked, true);
 	}
 	kmem_free(tried, lm->lm_sb.dlfs_nseg);
+	mutex_enter(&lm->lm_lock);
 	lm->lm_incleaner = false;
+	cv_broadcast(&lm->lm_cv);
+	mutex_exit(&lm->lm_lock);
 	return error;
 }

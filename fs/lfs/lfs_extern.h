@@ -53,7 +53,15 @@ struct lfsmount {
 	int64_t lm_nclean;     /* clean segments, -1: to count */
 	unsigned lm_nextsb;    /* superblock slot of the next checkpoint */
 	bool lm_dirty;         /* anything logged since the checkpoint */
-	bool lm_incleaner;
+	bool lm_incleaner;     /* a thread runs the cleaner (lm_lock) */
+	/*
+	 * Writers short of clean segments that must wait for the directory
+	 * operations in progress to end before the cleaner may run (its
+	 * checkpoint must not fall inside one); new ones wait meanwhile,
+	 * so that they drain.  lm_cv: the end of either.
+	 */
+	unsigned lm_cleanwant;
+	kcondvar_t lm_cv;
 	/*
 	 * Directory operations are atomic across roll-forward: partial
 	 * segments are written with SS_CONT except the one that ends a
@@ -139,6 +147,8 @@ int lfs_checkpoint(struct lfsmount *);
 int lfs_segwrite(struct lfsmount *, struct vnode *locked, bool checkpoint);
 void lfs_dirop_begin(struct lfsmount *, struct vnode *dvp);
 void lfs_dirop_end(struct lfsmount *);
+bool lfs_in_dirop(void);
+void lfs_clean_wait(struct lfsmount *, struct vnode *locked);
 uint32_t lfs_nclean(struct lfsmount *);
 void lfs_recount(struct lfsmount *);
 int64_t lfs_bfree(struct lfsmount *);

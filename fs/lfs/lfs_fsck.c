@@ -355,6 +355,7 @@ lfs_fsck_free(struct lfs_fsck *st)
 		kmem_free(st->refs, n * sizeof(int32_t));
 		kmem_free(st->parent, n * sizeof(uint32_t));
 	}
+	cv_destroy(&lm->lm_cv);
 	mutex_destroy(&lm->lm_lock);
 	mutex_destroy(&lm->lm_iflock);
 	kmem_free(lm, sizeof(*lm));
@@ -395,6 +396,7 @@ lfs_fsck(struct vnode *devvp, const char *options, struct uio *report,
 	lm = st.lm = kmem_zalloc(sizeof(*lm), KM_SLEEP);
 	lm->lm_sb = sbs[0];
 	mutex_init(&lm->lm_lock);
+	cv_init(&lm->lm_cv);
 	mutex_init(&lm->lm_iflock);
 	lm->lm_um.um_devvp = devvp;
 	lm->lm_um.um_ronly = true;

@@ -640,12 +640,18 @@ lfs_checkpoint(struct lfsmount *lm)
  * names locked) starts: with clean segments short the cleaner runs now,
  * as it writes a checkpoint, which must not fall in the middle of one.
  */
+/* Directory operations of this thread in progress (nested: link counts). */
+static _Thread_local unsigned lfs_mydirops;
+
 void
 lfs_dirop_begin(struct lfsmount *lm, struct vnode *dvp)
 {
 	bool shortage;
 
 	mutex_enter(&lm->lm_lock);
+	/* a writer waits for the cleaner: let the others drain first */
+	while (lfs_mydirops == 0 && (lm->lm_cleanwant > 0 || lm->lm_incleaner))
+		cv_wait(&lm->lm_cv, &lm->lm_lock);
 	shortage = lfs_nclean(lm) < lm->lm_sb.dlfs_minfreeseg &&
 	    !lm->lm_incleaner && lm->lm_dirops == 0;
 	mutex_exit(&lm->lm_lock);
@@ -654,6 +660,7 @@ lfs_dirop_begin(struct lfsmount *lm, struct vnode *dvp)
 	mutex_enter(&lm->lm_lock);
 	lm->lm_dirops++;
 	lm->lm_diropseen = true;
+	lfs_mydirops++;
 	mutex_exit(&lm->lm_lock);
 }
 
@@ -663,5 +670,47 @@ lfs_dirop_end(struct lfsmount *lm)
 	mutex_enter(&lm->lm_lock);
 	KASSERT(lm->lm_dirops > 0);
 	lm->lm_dirops--;
+	lfs_mydirops--;
+	if (lm->lm_dirops == 0 && lm->lm_cleanwant > 0)
+		cv_broadcast(&lm->lm_cv);
+	mutex_exit(&lm->lm_lock);
+}
+
+bool
+lfs_in_dirop(void)
+{
+	return lfs_mydirops > 0;
+}
+
+/*
+ * Clean segments short and no directory operation of ours in progress:
+ * wait until the others' have ended (new ones wait for us) or another
+ * thread's cleaning has ended, then clean unless that made room.
+ * locked: the vnode the caller holds locked (the cleaner passes over
+ * it).
+ */
+void
+lfs_clean_wait(struct lfsmount *lm, struct vnode *locked)
+{
+	mutex_enter(&lm->lm_lock);
+	lm->lm_cleanwant++;
+	while (lm->lm_dirops > 0 || lm->lm_incleaner) {
+		cv_wait(&lm->lm_cv, &lm->lm_lock);
+		if (lfs_nclean(lm) >= lm->lm_sb.dlfs_minfreeseg)
+			break;
+	}
+	lm->lm_cleanwant--;
+	if (lfs_nclean(lm) >= lm->lm_sb.dlfs_minfreeseg ||
+	    lm->lm_incleaner) {
+		if (lm->lm_cleanwant == 0)
+			cv_broadcast(&lm->lm_cv);
+		mutex_exit(&lm->lm_lock);
+		return;
+	}
+	mutex_exit(&lm->lm_lock);
+	(void)lfs_clean(lm, locked, lm->lm_sb.dlfs_minfreeseg + 2);
+	mutex_enter(&lm->lm_lock);
+	if (lm->lm_cleanwant == 0)
+		cv_broadcast(&lm->lm_cv); /* the held-off directory operations */
 	mutex_exit(&lm->lm_lock);
 }

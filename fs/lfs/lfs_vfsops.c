@@ -86,6 +86,7 @@ lfs_lm_free(struct lfsmount *lm)
 		kmem_free(lm->lm_sufreed, nseg);
 	if (lm->ps_buf != NULL)
 		kmem_free(lm->ps_buf, lm->lm_pscap);
+	cv_destroy(&lm->lm_cv);
 	mutex_destroy(&lm->lm_lock);
 	mutex_destroy(&lm->lm_iflock);
 	mutex_destroy(&lm->lm_um.um_lock);
@@ -177,6 +178,7 @@ lfs_mountfs1(struct vnode *devvp, struct mount *mp, const struct dlfs *sb,
 	lm = kmem_zalloc(sizeof(*lm), KM_SLEEP);
 	lm->lm_sb = *sb;
 	mutex_init(&lm->lm_lock);
+	cv_init(&lm->lm_cv);
 	mutex_init(&lm->lm_iflock);
 	mutex_init(&lm->lm_um.um_lock);
 	lm->lm_um.um_mountp = mp;
