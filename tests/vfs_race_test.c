@@ -29,7 +29,10 @@
 static const char *root;
 static int rounds = 300;
 static int nfail;
-static volatile int stop;
+/* set by any thread to end the others (atomic: they poll it) */
+static int stop;
+#define STOPPED()  __atomic_load_n(&stop, __ATOMIC_RELAXED)
+#define SETSTOP(v) __atomic_store_n(&stop, (v), __ATOMIC_RELAXED)
 
 static void
 fail(const char *what, int err)
@@ -116,17 +119,17 @@ creat_thread(void *arg)
 	int fd, i;
 
 	path(p, sizeof(p), "race/c");
-	for (i = 0; i < rounds * 4 && !stop; i++) {
+	for (i = 0; i < rounds * 4 && !STOPPED(); i++) {
 		fd = rump_sys_open(p, RUMP_O_WRONLY | RUMP_O_CREAT, 0644);
 		if (fd < 0) {
 			fail("O_CREAT race: open", errno);
-			stop = 1;
+			SETSTOP(1);
 			break;
 		}
 		rump_sys_close(fd);
 		if (rump_sys_unlink(p) != 0 && errno != ENOENT) {
 			fail("O_CREAT race: unlink", errno);
-			stop = 1;
+			SETSTOP(1);
 		}
 	}
 	return arg;
@@ -139,7 +142,7 @@ t_creat_race(void)
 	char dir[256];
 	int i, n;
 
-	stop = 0;
+	SETSTOP(0);
 	path(dir, sizeof(dir), "race");
 	if (rump_sys_mkdir(dir, 0755) != 0) {
 		fail("O_CREAT race: mkdir", errno);
@@ -171,17 +174,17 @@ rename_thread(void *arg)
 	/* from another directory: the rename checks widen the window */
 	snprintf(a, sizeof(a), "%s/race/s%d/src", root, id);
 	path(b, sizeof(b), "race/dst");
-	for (i = 0; i < rounds && !stop; i++) {
+	for (i = 0; i < rounds && !STOPPED(); i++) {
 		fd = rump_sys_open(a, RUMP_O_WRONLY | RUMP_O_CREAT, 0644);
 		if (fd < 0) {
 			fail("rename race: create source", errno);
-			stop = 1;
+			SETSTOP(1);
 			break;
 		}
 		rump_sys_close(fd);
 		if (rump_sys_rename(a, b) != 0) {
 			fail("rename race: rename", errno);
-			stop = 1;
+			SETSTOP(1);
 		}
 	}
 	return arg;
@@ -194,7 +197,7 @@ churn_thread(void *arg)
 	int fd;
 
 	path(b, sizeof(b), "race/dst");
-	while (!stop) {
+	while (!STOPPED()) {
 		fd = rump_sys_open(b, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_EXCL,
 		    0644);
 		if (fd >= 0)
@@ -218,7 +221,7 @@ t_rename_race(void)
 	char dir[256], b[256];
 	int i, n;
 
-	stop = 0;
+	SETSTOP(0);
 	path(dir, sizeof(dir), "race");
 	for (i = 0; i < 2; i++) {
 		snprintf(b, sizeof(b), "%s/race/s%d", root, i);
@@ -233,7 +236,7 @@ t_rename_race(void)
 		pthread_create(&r[i], NULL, rename_thread, (void *)(intptr_t)i);
 	for (i = 0; i < 2; i++)
 		pthread_join(r[i], NULL);
-	stop = 1;
+	SETSTOP(1);
 	pthread_join(c, NULL);
 	n = count_name(dir, "dst");
 	if (n > 1) {

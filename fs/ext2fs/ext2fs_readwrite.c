@@ -355,7 +355,7 @@ ext2fs_write_direct(struct ext2fs_inode *ip, struct uio *uio, uint64_t maxsize,
 		error = ext2fs_devwrite(ump, pbn0, bounce, n);
 		if (n > E2FS_BOUNCE_MAX ||
 		    (bounce = __atomic_exchange_n(&ump->um_bounce, bounce,
-			 __ATOMIC_RELEASE)) != NULL)
+			 __ATOMIC_ACQ_REL)) != NULL)
 			kmem_free(bounce, MAX(n, E2FS_BOUNCE_MAX));
 	} else
 		error = ext2fs_devwrite(ump, pbn0, iov->iov_base, bytes);

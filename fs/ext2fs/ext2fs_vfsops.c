@@ -313,7 +313,7 @@ ext2fs_sync_vnode(struct vnode *vp, void *arg)
 }
 
 /* Has the file anything for sync to do?  (vfs_vnode_iterate_sel) */
-static bool
+static VNODE_PEEK bool
 ext2fs_sync_wanted(struct vnode *vp)
 {
 	struct ext2fs_inode *ip = VTOI(vp);

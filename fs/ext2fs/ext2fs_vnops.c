@@ -285,7 +285,7 @@ ext2fs_close(void *v)
 }
 
 /* A directory with dirty blocks?  (vfs_vnode_iterate_sel) */
-static bool
+static VNODE_PEEK bool
 ext2fs_dir_dirty(struct vnode *vp)
 {
 	return vp->v_type == VDIR &&

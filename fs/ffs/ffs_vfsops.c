@@ -302,7 +302,7 @@ ffs_sync_vnode(struct vnode *vp, void *arg)
 }
 
 /* Has the file anything for sync to do?  (vfs_vnode_iterate_sel) */
-static bool
+static VNODE_PEEK bool
 ffs_sync_wanted(struct vnode *vp)
 {
 	struct inode *ip = VTOI(vp);

@@ -595,14 +595,23 @@ lfs_segwrite(struct lfsmount *lm, struct vnode *locked, bool checkpoint)
 		mutex_exit(&lm->lm_lock);
 		return error;
 	}
-	/* the inode map; its blocks moving changes only the IFILE inode */
+	/*
+	 * The inode map; its blocks moving changes only the IFILE inode.
+	 * Inode allocation holds off (lm_iflock) from here to the
+	 * superblock, so that the free list head and file count written
+	 * agree with the map entries logged.
+	 */
+	mutex_enter(&lm->lm_iflock);
 	for (pass = 0; lm->lm_ivp->v_ndirty > 0 && pass < 8; pass++)
-		if ((error = vflushbuf(lm->lm_ivp, FSYNC_WAIT)) != 0)
+		if ((error = vflushbuf(lm->lm_ivp, FSYNC_WAIT)) != 0) {
+			mutex_exit(&lm->lm_iflock);
 			return error;
+		}
 	mutex_enter(&lm->lm_lock);
 	error = lfs_write_ifile_tables(lm, &idaddr, consistent);
 	if (error != 0) {
 		mutex_exit(&lm->lm_lock);
+		mutex_exit(&lm->lm_iflock);
 		return error;
 	}
 	sb->dlfs_idaddr = (int32_t)idaddr;
@@ -626,6 +635,7 @@ lfs_segwrite(struct lfsmount *lm, struct vnode *locked, bool checkpoint)
 		lfs_release_freed(lm);
 	}
 	mutex_exit(&lm->lm_lock);
+	mutex_exit(&lm->lm_iflock);
 	return error;
 }
 

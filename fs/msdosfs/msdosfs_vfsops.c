@@ -313,7 +313,7 @@ sync_vnode(struct vnode *vp, void *arg)
 }
 
 /* Has the file anything for sync to do?  (vfs_vnode_iterate_sel) */
-static bool
+static VNODE_PEEK bool
 sync_wanted(struct vnode *vp)
 {
 	struct denode *dep = VTODE(vp);

@@ -579,7 +579,7 @@ ufs_readlink(void *v)
 }
 
 /* A directory with dirty blocks?  (vfs_vnode_iterate_sel) */
-static bool
+static VNODE_PEEK bool
 ufs_dir_dirty(struct vnode *vp)
 {
 	return vp->v_type == VDIR &&
