@@ -261,37 +261,10 @@ fault_drop(void)
 int
 rumpuser_pwrite(int fd, const void *buf, size_t len, int64_t off, size_t *done)
 {
-	const char *p = buf;
-	size_t put = 0;
-	int error = 0;
+	struct rumpuser_iovec one = {buf, len};
 
-	if (cimg_of(fd) != NULL) {
-		*done = 0;
-		return EROFS; /* compressed images are read-only */
-	}
-	if (fault_drop()) {
-		*done = len;
-		return 0;
-	}
-
-	while (put < len) {
-		ssize_t n = pwrite(fd, p + put, len - put, (off_t)(off + put));
-
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			error = errno;
-			break;
-		}
-		if (n == 0) {
-			/* No progress and no error: do not spin forever. */
-			error = ENOSPC;
-			break;
-		}
-		put += (size_t)n;
-	}
-	*done = put;
-	return error;
+	/* one loop for short writes and faults: rumpuser_pwritev's */
+	return rumpuser_pwritev(fd, &one, 1, off, done);
 }
 
 int
