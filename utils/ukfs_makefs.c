@@ -207,7 +207,9 @@ copy_tree(struct makefs *m, struct ukfs *u, int quiet, int *nospace)
 static int
 attempt(struct makefs *m, uint64_t size, uint64_t ninodes, int *with_density)
 {
-	struct common_opts mco = {m->type, NULL};
+	/* ffs: an image made from nothing needs no ordered metadata */
+	struct common_opts mco = {
+	    m->type, strcmp(m->type, "ffs") == 0 ? "async" : NULL};
 	struct ukfs *u;
 	char *opts;
 	int created, rv, status, nospace = 0;

@@ -61,6 +61,7 @@ RUMP_COMPONENT(RUMP_COMPONENT_FS, ffs, ffs_modinit)
 
 struct ffs_mntopts {
 	bool force;
+	bool async; /* metadata in no particular order (ukfs-makefs) */
 };
 
 static int
@@ -71,6 +72,8 @@ ffs_mntopt(void *arg, const char *name, const char *value)
 	/* Others (newfs's, say, passed along by the tools) do not matter. */
 	if (strcmp(name, "force") == 0)
 		o->force = true;
+	else if (strcmp(name, "async") == 0)
+		o->async = true;
 	return 0;
 }
 
@@ -218,6 +221,12 @@ ffs_mount(struct mount *mp, const char *path, void *data, size_t *data_len)
 		vfs_disk_close(devvp, ronly);
 		return error;
 	}
+	/*
+	 * async: an image being built from nothing (makefs), which a crash
+	 * leaves useless anyway, gains nothing from ordered writes.
+	 */
+	if (opts.async)
+		fm->fm_um.um_ordered = false;
 	mp->mnt_data = fm;
 	mp->mnt_fs_bshift = (unsigned)fm->fm_fs->fs_bshift;
 	mp->mnt_dev_bshift = DEV_BSHIFT;
