@@ -82,10 +82,18 @@ lfs_newfs_geometry(const struct lfs_newfs_opts *o, uint64_t bytes,
 	uint64_t S = o->segsize, nseg, maxblk, nind;
 
 	if (S == 0) {
-		/* 1 MiB segments, smaller ones on small images */
+		/*
+		 * 1 MiB segments, smaller ones on small images, bigger ones
+		 * (up to 16 MiB) where the segment table would outgrow the
+		 * IFILE's direct blocks, the most this lfs keeps it in.
+		 */
 		S = 1 << 20;
 		while (S > 16 * B && bytes / S < 64)
 			S >>= 1;
+		while (S < (16u << 20) &&
+		    howmany(bytes / S, B / sizeof(struct segusage)) >
+			UFS_NDADDR - 3)
+			S <<= 1;
 	}
 	if (!lfs_ispow2(B) || B < 4096 || B > 65536 || !lfs_ispow2(F) ||
 	    F < 512 || F > B || B / F > 8) {
