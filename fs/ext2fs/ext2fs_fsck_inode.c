@@ -34,33 +34,56 @@ raw_has_blocks(const struct ext2fs_mount *ump, const struct ext2fs_dinode *din)
 	return mode == E2FS_IFREG || mode == E2FS_IFDIR || mode == 0;
 }
 
+/*
+ * Inode ino's table block (busy) and its first E2FS_GOOD_OLD_INODE_SIZE
+ * bytes copied into *din: -1 when the block cannot be read.
+ */
+static int
+inode_load(struct fsck *fk, ino_t ino, struct buf **bpp, uint8_t **rawp,
+    struct ext2fs_dinode *din)
+{
+	struct ext2fs_mount *ump = fk->ump;
+	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
+	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
+
+	if (ext2fs_bread(ump,
+	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, bpp) != 0)
+		return -1;
+	*rawp = (uint8_t *)(*bpp)->b_data + (idx % ump->um_ipb) * ump->um_isize;
+	memcpy(din, *rawp, MIN(sizeof(*din), (size_t)fk->ump->um_isize));
+	return 0;
+}
+
+/* The changed *din back into its table block, with its checksum. */
+static void
+inode_store(struct fsck *fk, ino_t ino, struct buf *bp, uint8_t *raw,
+    const struct ext2fs_dinode *din)
+{
+	memcpy(raw, din, E2FS_GOOD_OLD_INODE_SIZE);
+	ext2fs_inode_csum_set(fk->ump, ino, raw);
+	bp->b_flags |= B_META;
+	bdwrite(bp);
+	fsck_fixed(fk->fr);
+}
+
 /* Fix a field of the inode in its table block. */
 void
 ext2fs_fsck_inode_patch(
     struct fsck *fk, ino_t ino, uint16_t *links, uint32_t *blocks, bool nodtime)
 {
-	struct ext2fs_mount *ump = fk->ump;
-	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
-	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
 	struct ext2fs_dinode din;
 	struct buf *bp;
 	uint8_t *raw;
 
-	if (ext2fs_bread(ump,
-	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, &bp) != 0)
+	if (inode_load(fk, ino, &bp, &raw, &din) != 0)
 		return;
-	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
-	memcpy(&din, raw, MIN(sizeof(din), (size_t)ump->um_isize));
 	if (links != NULL)
 		din.i_links_count = e2fs_le16(*links);
 	if (blocks != NULL)
 		din.i_blocks_lo = e2fs_le32(*blocks);
 	if (nodtime)
 		din.i_dtime = 0;
-	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
-	ext2fs_inode_csum_set(ump, ino, raw);
-	bdwrite(bp);
-	fsck_fixed(fk->fr);
+	inode_store(fk, ino, bp, raw, &din);
 }
 
 /*
@@ -71,77 +94,47 @@ ext2fs_fsck_inode_patch(
 void
 ext2fs_fsck_inode_clear(struct fsck *fk, ino_t ino)
 {
-	struct ext2fs_mount *ump = fk->ump;
-	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
-	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
 	struct ext2fs_dinode din;
 	struct buf *bp;
 	uint8_t *raw;
 
-	if (ext2fs_bread(ump,
-	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, &bp) != 0)
+	if (inode_load(fk, ino, &bp, &raw, &din) != 0)
 		return;
-	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
-	memcpy(&din, raw, MIN(sizeof(din), (size_t)ump->um_isize));
 	din.i_mode = 0;
 	din.i_links_count = 0;
 	din.i_dtime = e2fs_le32((uint32_t)time_second());
-	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
-	ext2fs_inode_csum_set(ump, ino, raw);
-	bp->b_flags |= B_META;
-	bdwrite(bp);
 	clrbit(fk->iused, ino);
 	clrbit(fk->isdir, ino);
 	fsck_say(fk->fr, "inode %llu: cleared", (unsigned long long)ino);
-	fsck_fixed(fk->fr);
+	inode_store(fk, ino, bp, raw, &din);
 }
 
 /* Point direct slot `slot` of inode ino at block blk. */
 void
 ext2fs_fsck_inode_patch_block(struct fsck *fk, ino_t ino, int slot, uint32_t blk)
 {
-	struct ext2fs_mount *ump = fk->ump;
-	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
-	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
 	struct ext2fs_dinode din;
 	struct buf *bp;
 	uint8_t *raw;
 
-	if (ext2fs_bread(ump,
-	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, &bp) != 0)
+	if (inode_load(fk, ino, &bp, &raw, &din) != 0)
 		return;
-	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
-	memcpy(&din, raw, MIN(sizeof(din), (size_t)ump->um_isize));
 	din.i_block[slot] = e2fs_le32(blk);
-	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
-	ext2fs_inode_csum_set(ump, ino, raw);
-	bp->b_flags |= B_META;
-	bdwrite(bp);
-	fsck_fixed(fk->fr);
+	inode_store(fk, ino, bp, raw, &din);
 }
 
 /* Clear the obsolete fragment address of inode ino. */
 static void
 inode_patch_faddr(struct fsck *fk, ino_t ino)
 {
-	struct ext2fs_mount *ump = fk->ump;
-	uint32_t g = (uint32_t)((ino - 1) / ump->um_ipg);
-	uint32_t idx = (uint32_t)((ino - 1) % ump->um_ipg);
 	struct ext2fs_dinode din;
 	struct buf *bp;
 	uint8_t *raw;
 
-	if (ext2fs_bread(ump,
-	        ump->um_groups[g].g_inode_table + idx / ump->um_ipb, &bp) != 0)
+	if (inode_load(fk, ino, &bp, &raw, &din) != 0)
 		return;
-	raw = (uint8_t *)bp->b_data + (idx % ump->um_ipb) * ump->um_isize;
-	memcpy(&din, raw, MIN(sizeof(din), (size_t)ump->um_isize));
 	din.i_faddr = 0;
-	memcpy(raw, &din, E2FS_GOOD_OLD_INODE_SIZE);
-	ext2fs_inode_csum_set(ump, ino, raw);
-	bp->b_flags |= B_META;
-	bdwrite(bp);
-	fsck_fixed(fk->fr);
+	inode_store(fk, ino, bp, raw, &din);
 }
 
 /*
