@@ -230,6 +230,16 @@ ext2fs_dirtail_present(const struct ext2fs_mount *ump, const uint8_t *blk)
 	    t[6] == 0 && t[7] == DIRTAIL_FT;
 }
 
+/* The bytes of directory block blk that hold entries (not its tail). */
+size_t
+ext2fs_dirblk_len(const struct ext2fs_mount *ump, const uint8_t *blk)
+{
+	if (E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_METADATA_CSUM) &&
+	    ext2fs_dirtail_present(ump, blk))
+		return ump->um_bsize - E2FS_DIRTAIL_SIZE;
+	return ump->um_bsize;
+}
+
 void
 ext2fs_dirtail_init(const struct ext2fs_mount *ump, uint8_t *blk)
 {

@@ -199,6 +199,7 @@ void ext2fs_gd_csum_set(struct ext2fs_mount *, uint32_t g, uint8_t *raw);
 void ext2fs_bitmap_csums(struct ext2fs_mount *, uint32_t g);
 void ext2fs_inode_csum_set(struct ext2fs_mount *, ino_t, uint8_t *raw);
 bool ext2fs_dirtail_present(const struct ext2fs_mount *, const uint8_t *);
+size_t ext2fs_dirblk_len(const struct ext2fs_mount *, const uint8_t *);
 void ext2fs_dirtail_init(const struct ext2fs_mount *, uint8_t *blk);
 void ext2fs_dirblk_csum_set(const struct ext2fs_inode *, uint8_t *blk);
 void ext2fs_extblk_csum_set(const struct ext2fs_inode *, uint8_t *blk);

@@ -35,10 +35,7 @@ ext2fs_fsck_dirwalk(struct ext2fs_mount *ump, ino_t dir, int flags,
 			continue;
 		if (ext2fs_bread(ump, (uint64_t)pbn, &bp) != 0)
 			continue;
-		len = ump->um_bsize;
-		if (E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_METADATA_CSUM) &&
-		    ext2fs_dirtail_present(ump, bp->b_data))
-			len -= E2FS_DIRTAIL_SIZE;
+		len = ext2fs_dirblk_len(ump, bp->b_data);
 		dirty = false;
 		error = ext2fs_dir_chunk(dp, bp->b_data, len,
 		    E2FS_LBLKTOOFF(ump, lbn), 0, flags, &dirty, cb, arg);

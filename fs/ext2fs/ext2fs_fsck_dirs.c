@@ -154,10 +154,7 @@ check_dir(struct fsck *fk, ino_t ino)
 		}
 		if (ext2fs_bread(ump, (uint64_t)pbn, &bp) != 0)
 			continue;
-		len = ump->um_bsize;
-		if (E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_METADATA_CSUM) &&
-		    ext2fs_dirtail_present(ump, bp->b_data))
-			len -= E2FS_DIRTAIL_SIZE;
+		len = ext2fs_dirblk_len(ump, bp->b_data);
 		dirty = false;
 		error = ext2fs_dir_chunk(dp, bp->b_data, len,
 		    E2FS_LBLKTOOFF(ump, lbn), 0, E2FS_DIRWALK_WRITE, &dirty,

@@ -195,10 +195,7 @@ ext2fs_dir_walk(struct ext2fs_inode *dp, off_t start, int flags,
 		error = bread(ITOV(dp), lbn, (int)ump->um_bsize, 0, &bp);
 		if (error != 0)
 			break;
-		len = ump->um_bsize;
-		if (E2FS_HAS_ROCOMPAT(ump, EXT4F_ROCOMPAT_METADATA_CSUM) &&
-		    ext2fs_dirtail_present(ump, bp->b_data))
-			len -= E2FS_DIRTAIL_SIZE;
+		len = ext2fs_dirblk_len(ump, bp->b_data);
 		dirty = false;
 		error = ext2fs_dir_chunk(dp, bp->b_data, len,
 		    E2FS_LBLKTOOFF(ump, lbn), start, flags, &dirty, cb, arg);
